@@ -1,0 +1,75 @@
+/**
+ * alert-triage: a reinforcement-learning environment for IT alert triage and incident
+ * response. Agents see a noisy stream of alerts and must INVESTIGATE, IGNORE, ESCALATE or DELAY
+ * each one under a per-tick investigation budget, while hidden correlations turn neglected
+ * critical alerts into cascading failures.
+ *
+ * @example
+ * ```ts
+ * import { gradeEpisode, makeEnv, RuleBasedAgent } from "./mod.ts";
+ *
+ * const env = makeEnv("medium");
+ * const agent = new RuleBasedAgent();
+ * let { observation } = env.reset({ seed: 42 });
+ * for (;;) {
+ *   const step = env.step(agent.act(observation));
+ *   observation = step.observation;
+ *   if (step.terminated || step.truncated) break;
+ * }
+ * console.log(gradeEpisode(env).score);
+ * ```
+ *
+ * @module
+ */
+export * from "./src/models.ts";
+export { issuePath, JSON_SCHEMAS, parseAction } from "./src/schemas.ts";
+export * from "./src/errors.ts";
+export { assertSeed, MAX_SEED, Rng } from "./src/rng.ts";
+export {
+  AlertTriageEnv,
+  type EnvOptions,
+  type ResetOptions,
+  type ResetResult,
+  type StepInfo,
+  type StepResult,
+} from "./src/env.ts";
+export { DEFAULT_WORLD, MAX_ARRIVALS_PER_TICK, type WorldConfig } from "./src/sim/config.ts";
+export { World } from "./src/sim/world.ts";
+export {
+  dependentsOf,
+  pickServices,
+  SERVICE_CATALOG,
+  type ServiceSpec,
+} from "./src/sim/services.ts";
+export { alertId, alertIndex } from "./src/sim/truth.ts";
+export type { Agent, AgentContext } from "./src/agents/agent.ts";
+export { RandomAgent } from "./src/agents/random.ts";
+export {
+  DEFAULT_RULE_THRESHOLDS,
+  RuleBasedAgent,
+  type RuleThresholds,
+} from "./src/agents/rule_based.ts";
+export { OracleAgent } from "./src/agents/oracle.ts";
+export { ConstantAgent } from "./src/agents/constant.ts";
+export {
+  type Difficulty,
+  type EpisodeOutcome,
+  type GradeResult,
+  type Task,
+  type TaskInfo,
+  toWireScore,
+} from "./tasks/task.ts";
+export { easy, EASY_THRESHOLD, gradeEasy } from "./tasks/easy.ts";
+export { gradeMedium, medium, MEDIUM_THRESHOLD } from "./tasks/medium.ts";
+export { gradeHard, hard, HARD_THRESHOLD } from "./tasks/hard.ts";
+export {
+  episodeOutcome,
+  getTask,
+  gradeEpisode,
+  listTasks,
+  makeEnv,
+  SUCCESS_THRESHOLDS,
+  TASK_IDS,
+  TASKS,
+  UnknownTaskError,
+} from "./tasks/registry.ts";

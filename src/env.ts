@@ -1,0 +1,385 @@
+/**
+ * The environment contract, with Gymnasium semantics: `reset({seed, options})`,
+ * `step(action)`, `state()`, `close()`. Decisions are validated here, at the edge; a rejected
+ * action throws {@link InvalidActionError} and leaves the episode exactly as it was.
+ *
+ * @example
+ * ```ts
+ * import { AlertTriageEnv } from "./env.ts";
+ * import { DEFAULT_WORLD } from "./sim/config.ts";
+ * const env = new AlertTriageEnv({ world: DEFAULT_WORLD });
+ * const { observation } = env.reset({ seed: 42 });
+ * const first = observation.alerts[0];
+ * const result = env.step({ alert_id: first.id, action_type: "INVESTIGATE" });
+ * console.log(result.reward.value, result.terminated, result.truncated);
+ * ```
+ *
+ * @module
+ */
+import { EpisodeNotRunningError, InvalidActionError } from "./errors.ts";
+import {
+  type Action,
+  ACTION_TYPES,
+  type ActionType,
+  type Alert,
+  ALERT_OUTCOMES,
+  ALERT_TYPES,
+  type Decision,
+  type Observation,
+  type Reward,
+  REWARD_COMPONENTS,
+  type RewardComponent,
+  type State,
+} from "./models.ts";
+import { assertSeed, Rng } from "./rng.ts";
+import type { WorldConfig } from "./sim/config.ts";
+import { alertId, alertIndex, readTruth, round4 } from "./sim/truth.ts";
+import { DELAY, INVESTIGATE, PENDING, REWARD_WEIGHTS, World } from "./sim/world.ts";
+
+/** Options of {@link AlertTriageEnv}'s constructor. */
+export interface EnvOptions {
+  /** The world to simulate (a task's configuration). */
+  world: WorldConfig;
+  /** Task identifier reported in `state()` (default `custom`). */
+  taskId?: string;
+}
+
+/** Options of {@link AlertTriageEnv.reset}. */
+export interface ResetOptions {
+  /** Seed of the episode; omitted, the next seed is drawn from the previous seed's stream. */
+  seed?: number;
+  /** Extra options: `episode_id` names the episode. */
+  options?: { episode_id?: string } & Record<string, unknown>;
+}
+
+/** Diagnostics returned with every reset and step. */
+export interface StepInfo {
+  /** Reward contributed by each component this step. */
+  reward_components: Record<RewardComponent, number>;
+  /** Accumulated damage and the threshold at which the episode terminates. */
+  damage: number;
+  /** Damage at which the episode terminates. */
+  failure_threshold: number;
+  /** System failures so far. */
+  failures: number;
+  /** Seed of the episode. */
+  seed: number;
+  /** Per-alert masks of allowed decisions, in observation order (1 = allowed; INVESTIGATE,
+   * IGNORE, ESCALATE, DELAY). INVESTIGATE is allowed on every alert; at most
+   * `investigation_budget` of them may be chosen. */
+  action_mask: number[][];
+  /** Episode statistics, present on the step that ends the episode (Gymnasium's
+   * RecordEpisodeStatistics: return and length). */
+  episode?: { r: number; l: number };
+}
+
+/** What {@link AlertTriageEnv.reset} returns. */
+export interface ResetResult {
+  /** The first observation. */
+  observation: Observation;
+  /** Diagnostics. */
+  info: StepInfo;
+}
+
+/** What {@link AlertTriageEnv.step} returns. */
+export interface StepResult {
+  /** The observation after the tick. */
+  observation: Observation;
+  /** The reward of the tick with its breakdown. */
+  reward: Reward;
+  /** The MDP ended: damage passed the failure threshold. */
+  terminated: boolean;
+  /** The episode was cut at the horizon. */
+  truncated: boolean;
+  /** Diagnostics. */
+  info: StepInfo;
+}
+
+/**
+ * The alert-triage environment. Holds one episode at a time; reuse it across episodes.
+ *
+ * @example
+ * ```ts
+ * import { AlertTriageEnv } from "./env.ts";
+ * import { DEFAULT_WORLD } from "./sim/config.ts";
+ * const env = new AlertTriageEnv({ world: DEFAULT_WORLD, taskId: "demo" });
+ * env.reset({ seed: 1 });
+ * let done = false;
+ * while (!done) {
+ *   const r = env.step({ decisions: [] }); // delay everything
+ *   done = r.terminated || r.truncated;
+ * }
+ * console.log(env.state().truth?.failures);
+ * ```
+ */
+export class AlertTriageEnv {
+  /** Gymnasium-style metadata. */
+  readonly metadata: { render_modes: string[]; nondeterministic: boolean } = {
+    render_modes: ["ansi"],
+    nondeterministic: false,
+  };
+  /** The simulated world (read-only use: vectorised wrappers read its typed arrays). */
+  readonly world: World;
+  /** Task identifier. */
+  readonly taskId: string;
+  #seeder: Rng | null = null;
+  #seed: number | null = null;
+  #episodeId: string | null = null;
+  #steps = 0;
+  #return = 0;
+  #running = false;
+  #closed = false;
+  readonly #codes: Int8Array;
+
+  /** Builds the environment for a world configuration. */
+  constructor(options: EnvOptions) {
+    this.world = new World(options.world);
+    this.taskId = options.taskId ?? "custom";
+    this.#codes = new Int8Array(options.world.maxQueue);
+  }
+
+  /** Starts a new episode and returns its first observation. */
+  reset(options: ResetOptions = {}): ResetResult {
+    const { seed, options: extra } = options;
+    if (seed !== undefined && seed !== null) {
+      assertSeed(seed);
+      this.#seeder = new Rng(seed);
+      this.#seed = seed;
+    } else {
+      this.#seeder ??= new Rng(crypto.getRandomValues(new Uint32Array(1))[0]);
+      this.#seed = this.#seeder.uint32();
+    }
+    // The first episode after reset(seed) plays `seed` itself, so a seed names an episode.
+    if (seed === undefined || seed === null) this.world.reset(this.#seed);
+    else this.world.reset(seed);
+    this.#episodeId = typeof extra?.episode_id === "string"
+      ? extra.episode_id
+      : `${this.taskId}-${this.#seed}-${crypto.randomUUID().slice(0, 8)}`;
+    this.#steps = 0;
+    this.#return = 0;
+    this.#running = true;
+    this.#closed = false;
+    return { observation: this.observation(), info: this.#info() };
+  }
+
+  /**
+   * Applies one tick of decisions. Alerts without a decision are delayed.
+   * Throws {@link InvalidActionError} (episode unchanged) for an unknown or already-handled
+   * alert id, two decisions for one alert, more INVESTIGATE decisions than the budget, or a
+   * malformed action; throws {@link EpisodeNotRunningError} before reset or after the end.
+   */
+  step(action: Action): StepResult {
+    this.#assertRunning();
+    this.#encode(action);
+    return this.#advance();
+  }
+
+  /**
+   * Applies one tick of decisions given as codes (0..3 in ACTION_TYPES order), one per queued
+   * alert in observation order. Validated like {@link AlertTriageEnv.step}; for trainers and
+   * benchmarks that already hold decisions as numbers.
+   */
+  stepCodes(codes: ArrayLike<number>): StepResult {
+    this.#assertRunning();
+    const n = this.world.queueLength;
+    if (codes.length > n) {
+      throw new InvalidActionError("codes", `${codes.length} codes for ${n} queued alerts`);
+    }
+    let investigations = 0;
+    for (let i = 0; i < n; i++) {
+      const c = i < codes.length ? codes[i] : DELAY;
+      if (!(c === 0 || c === 1 || c === 2 || c === 3)) {
+        throw new InvalidActionError(`codes[${i}]`, `decision code must be 0..3, got ${c}`);
+      }
+      if (c === INVESTIGATE) investigations++;
+    }
+    this.#checkBudget(investigations, "codes");
+    for (let i = 0; i < n; i++) this.#codes[i] = i < codes.length ? codes[i] : DELAY;
+    return this.#advance();
+  }
+
+  /** The current observation (what the agent sees). */
+  observation(): Observation {
+    const w = this.world;
+    const alerts: Alert[] = new Array(w.queueLength);
+    for (let i = 0; i < w.queueLength; i++) {
+      const a = w.queue[i];
+      alerts[i] = {
+        id: alertId(a),
+        visible_severity: round4(w.aVisSev[a]),
+        confidence: round4(w.aConf[a]),
+        alert_type: ALERT_TYPES[w.aType[a]],
+        service: w.config.services[w.aService[a]].name,
+        age: w.tick - w.aArrived[a],
+      };
+    }
+    return {
+      alerts,
+      system_load: round4(w.load),
+      queue_length: w.queueLength,
+      time_remaining: Math.max(0, w.config.horizon - w.tick),
+      investigation_budget: w.budget,
+      escalations_pending: w.escalationCount,
+      tick: w.tick,
+    };
+  }
+
+  /** Episode id, step count, task, seed and the hidden truth. */
+  state(): State {
+    return {
+      episode_id: this.#episodeId,
+      step_count: this.#steps,
+      task_id: this.taskId,
+      seed: this.#seed,
+      done: this.#episodeId !== null && !this.#running,
+      total_reward: this.#return,
+      truth: this.#episodeId === null ? null : readTruth(this.world),
+    };
+  }
+
+  /** State of the seed stream and the world's generator (equal after equal resets). */
+  rngState(): number[] {
+    return [...(this.#seeder?.getState() ?? []), ...this.world.rngState()];
+  }
+
+  /** A plain-text rendering of the current observation (Gymnasium render mode `ansi`). */
+  render(): string {
+    const o = this.observation();
+    const head = `tick ${o.tick}/${this.world.config.horizon}  load ${o.system_load.toFixed(2)}  ` +
+      `budget ${o.investigation_budget}  queue ${o.queue_length}  escalations ${o.escalations_pending}`;
+    const rows = o.alerts.map((a) =>
+      `${a.id.padEnd(6)}${a.alert_type.padEnd(12)}${a.service.padEnd(15)}` +
+      `sev ${a.visible_severity.toFixed(2)}  conf ${a.confidence.toFixed(2)}  age ${a.age}`
+    );
+    return [head, ...rows].join("\n");
+  }
+
+  /** Ends the episode and releases nothing else; idempotent. */
+  close(): void {
+    this.#running = false;
+    this.#closed = true;
+  }
+
+  #assertRunning(): void {
+    if (this.#running) return;
+    throw new EpisodeNotRunningError(
+      this.#closed
+        ? "The environment is closed; call reset() to start a new episode"
+        : this.#episodeId === null
+        ? "No episode is running; call reset() first"
+        : "The episode has ended; call reset() to start a new one",
+    );
+  }
+
+  #checkBudget(investigations: number, field: string): void {
+    if (investigations > this.world.budget) {
+      throw new InvalidActionError(
+        field,
+        `${investigations} INVESTIGATE decisions exceed this tick's investigation budget of ` +
+          `${this.world.budget}`,
+      );
+    }
+  }
+
+  /** Validates an action and writes its codes into `#codes`, touching nothing else. */
+  #encode(action: Action): void {
+    if (typeof action !== "object" || action === null || Array.isArray(action)) {
+      throw new InvalidActionError(
+        "action",
+        "expected an object {decisions: [...]} or {alert_id, action_type}",
+      );
+    }
+    const single = !("decisions" in action);
+    const decisions: unknown = single ? [action] : (action as { decisions: unknown }).decisions;
+    if (!Array.isArray(decisions)) {
+      throw new InvalidActionError("decisions", "expected an array of decisions");
+    }
+    const w = this.world;
+    const codes = this.#codes;
+    codes.fill(-1, 0, w.queueLength);
+    let investigations = 0;
+    for (let i = 0; i < decisions.length; i++) {
+      const path = single ? "" : `decisions[${i}].`;
+      const d = decisions[i] as Partial<Decision> | null;
+      if (typeof d !== "object" || d === null) {
+        throw new InvalidActionError(path ? `decisions[${i}]` : "action", "expected an object");
+      }
+      const code = ACTION_TYPES.indexOf(d.action_type as ActionType);
+      if (code < 0) {
+        throw new InvalidActionError(
+          `${path}action_type`,
+          `expected one of ${ACTION_TYPES.join(", ")}, got ${JSON.stringify(d.action_type)}`,
+        );
+      }
+      if (typeof d.alert_id !== "string") {
+        throw new InvalidActionError(`${path}alert_id`, "expected a string alert id");
+      }
+      const pos = this.#queuePosition(d.alert_id, `${path}alert_id`);
+      if (codes[pos] >= 0) {
+        throw new InvalidActionError(
+          `${path}alert_id`,
+          `alert ${d.alert_id} already has a decision in this step`,
+        );
+      }
+      codes[pos] = code;
+      if (code === INVESTIGATE) investigations++;
+    }
+    this.#checkBudget(investigations, single ? "action_type" : "decisions");
+    for (let i = 0; i < w.queueLength; i++) if (codes[i] < 0) codes[i] = DELAY;
+  }
+
+  #queuePosition(id: string, field: string): number {
+    const w = this.world;
+    const a = alertIndex(id);
+    if (a < 0 || a >= w.alertCount) {
+      throw new InvalidActionError(field, `unknown alert id ${JSON.stringify(id)}`);
+    }
+    if (w.aOutcome[a] !== PENDING) {
+      const how = ALERT_OUTCOMES[w.aOutcome[a]];
+      throw new InvalidActionError(
+        field,
+        `alert ${id} is no longer queued (${how} at tick ${w.aOutcomeTick[a]})`,
+      );
+    }
+    for (let i = 0; i < w.queueLength; i++) if (w.queue[i] === a) return i;
+    throw new InvalidActionError(field, `alert ${id} is not queued`);
+  }
+
+  #advance(): StepResult {
+    const w = this.world;
+    w.step(this.#codes);
+    this.#steps++;
+    const value = w.lastReward();
+    this.#return += value;
+    const terminated = w.terminated;
+    const truncated = w.truncated;
+    if (terminated || truncated) this.#running = false;
+    const info = this.#info();
+    if (terminated || truncated) info.episode = { r: this.#return, l: this.#steps };
+    return {
+      observation: this.observation(),
+      reward: { value, components: info.reward_components },
+      terminated,
+      truncated,
+      info,
+    };
+  }
+
+  #info(): StepInfo {
+    const w = this.world;
+    const components = {} as Record<RewardComponent, number>;
+    for (let i = 0; i < REWARD_COMPONENTS.length; i++) {
+      components[REWARD_COMPONENTS[i]] = w.rewardCounts[i] * REWARD_WEIGHTS[i];
+    }
+    const mask: number[][] = new Array(w.queueLength);
+    for (let i = 0; i < w.queueLength; i++) mask[i] = [w.budget > 0 ? 1 : 0, 1, 1, 1];
+    return {
+      reward_components: components,
+      damage: round4(w.damage),
+      failure_threshold: w.config.failureThreshold,
+      failures: w.failures,
+      seed: this.#seed ?? 0,
+      action_mask: mask,
+    };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Format detection and dispatch for the ingest route: which vendor sent a body, and its
+ * normalised alerts.
+ *
+ * Detection order ({@link FORMAT_ORDER}) matters, first match wins:
+ * 1. `grafana` before `alertmanager`: a Grafana body is an Alertmanager body plus extras
+ *    (`version: "1"`, `orgId`, `state`), so the more specific test goes first.
+ * 2. `alertmanager`: `alerts` array with `version: "4"` (or `groupKey`/`receiver`).
+ * 3. `pagerduty`: `event_action` with `routing_key`/`payload`/`dedup_key`.
+ * 4. `datadog`: `source: "datadog"`, `alert_cycle_key`/`alert_transition`, or the default
+ *    payload's `org` + `event_type`.
+ * 5. `generic` last: it only needs a `title` (or `labels.alertname`), which the vendor bodies
+ *    above may also carry (Datadog's `title`), so it is the fallback.
+ *
+ * @example
+ * ```ts
+ * import { detectFormat, normalizeAny } from "./detect.ts";
+ * console.assert(detectFormat({ version: "1", orgId: 1, alerts: [] }) === "grafana");
+ * console.assert(normalizeAny({ title: "Disk full" })[0].alert_type === "DISK");
+ * ```
+ *
+ * @module
+ */
+import { IngestFormatError } from "./errors.ts";
+import * as alertmanager from "./formats/alertmanager.ts";
+import * as datadog from "./formats/datadog.ts";
+import * as generic from "./formats/generic.ts";
+import * as grafana from "./formats/grafana.ts";
+import * as pagerduty from "./formats/pagerduty.ts";
+import type { AlertSource, NormalizedAlert, NormalizeOptions } from "./normalized_alert.ts";
+
+/** What each format module provides. */
+export interface AlertFormat {
+  /** Whether a body looks like this format. */
+  detect(body: unknown): boolean;
+  /** The body's alerts; throws `IngestFormatError` on an invalid body. */
+  normalize(body: unknown, options?: NormalizeOptions): NormalizedAlert[];
+}
+
+/** The format modules by source name. */
+export const FORMATS: Readonly<Record<AlertSource, AlertFormat>> = {
+  alertmanager,
+  grafana,
+  pagerduty,
+  datadog,
+  generic,
+};
+
+/** Order in which {@link detectFormat} tries the formats (see the module doc for why). */
+export const FORMAT_ORDER: readonly AlertSource[] = [
+  "grafana",
+  "alertmanager",
+  "pagerduty",
+  "datadog",
+  "generic",
+];
+
+/**
+ * The format of a parsed JSON body, or `null` if none matches. Detection only looks at
+ * distinguishing fields; a detected body may still be invalid (normalising then throws).
+ *
+ * @example
+ * ```ts
+ * import { detectFormat } from "./detect.ts";
+ * console.assert(detectFormat({ routing_key: "k", event_action: "trigger" }) === "pagerduty");
+ * console.assert(detectFormat({ hello: 1 }) === null);
+ * ```
+ */
+export function detectFormat(body: unknown): AlertSource | null {
+  return FORMAT_ORDER.find((source) => FORMATS[source].detect(body)) ?? null;
+}
+
+/**
+ * Normalises a body as the given format (explicit per-format routes): no detection, so the
+ * error names the field that this format needs.
+ *
+ * @example
+ * ```ts
+ * import { normalizeAs } from "./detect.ts";
+ * try {
+ *   normalizeAs("pagerduty", { event_action: "trigger" });
+ * } catch (e) {
+ *   console.assert((e as { field: string }).field === "routing_key");
+ * }
+ * ```
+ */
+export function normalizeAs(
+  source: AlertSource,
+  body: unknown,
+  options: NormalizeOptions = {},
+): NormalizedAlert[] {
+  const format = FORMATS[source];
+  if (!format) {
+    throw new IngestFormatError("source", `unknown format "${String(source)}"`);
+  }
+  return format.normalize(body, options);
+}
+
+/**
+ * Detects the format and normalises. Throws `IngestFormatError` with field `body` when no
+ * format matches, or the format's own error when the body is invalid.
+ *
+ * @example
+ * ```ts
+ * import { normalizeAny } from "./detect.ts";
+ * const [a] = normalizeAny({ routing_key: "k", dedup_key: "d", event_action: "resolve" });
+ * console.assert(a.source === "pagerduty" && a.status === "resolved");
+ * ```
+ */
+export function normalizeAny(body: unknown, options: NormalizeOptions = {}): NormalizedAlert[] {
+  const source = detectFormat(body);
+  if (source === null) {
+    throw new IngestFormatError(
+      "body",
+      "unrecognised alert format (expected Alertmanager, Grafana, PagerDuty v2, Datadog or " +
+        "generic JSON with a title)",
+    );
+  }
+  return FORMATS[source].normalize(body, options);
+}

@@ -1,0 +1,536 @@
+/**
+ * The hidden world: alerts, incidents, specialists, damage and cascades, held in preallocated
+ * typed arrays so that a tick allocates nothing. The world trusts its caller: decisions arrive
+ * as one small integer per queued alert (validated by the environment at the edge).
+ *
+ * A tick runs in a fixed order, so that the same seed and decisions give the same trajectory:
+ * 1. apply the decisions to the queue (INVESTIGATE, IGNORE, ESCALATE; DELAY keeps the alert);
+ * 2. advance the clock; specialists finish escalations that are due;
+ * 3. the queue ages: transients heal, noise and symptoms expire, symptoms of closed incidents clear;
+ * 4. unhandled incidents do damage; an incident left too long fails (shorter under load), and a
+ *    failure may cascade into each dependent service with that service's hidden probability;
+ * 5. new alerts arrive (incident roots, symptoms on dependents, noise in bursts, transients);
+ * 6. system load and the investigation budget are updated.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_WORLD } from "./config.ts";
+ * import { World } from "./world.ts";
+ * const world = new World(DEFAULT_WORLD);
+ * world.reset(1);
+ * world.step(new Int8Array(world.queueLength).fill(3)); // delay everything
+ * ```
+ *
+ * @module
+ */
+import { Rng } from "../rng.ts";
+import type { WorldConfig } from "./config.ts";
+import { MAX_ARRIVALS_PER_TICK } from "./config.ts";
+import { dependentsOf } from "./services.ts";
+
+/** Decision code of INVESTIGATE (codes follow ACTION_TYPES). */
+export const INVESTIGATE = 0;
+/** Decision code of IGNORE. */
+export const IGNORE = 1;
+/** Decision code of ESCALATE. */
+export const ESCALATE = 2;
+/** Decision code of DELAY. */
+export const DELAY = 3;
+/** Kind code of a critical (root-cause) alert (codes follow ALERT_KINDS). */
+export const CRITICAL = 0;
+/** Kind code of a symptom alert. */
+export const SYMPTOM = 1;
+/** Kind code of a transient alert. */
+export const TRANSIENT = 2;
+/** Kind code of a noise alert. */
+export const NOISE = 3;
+/** Outcome code: still queued (codes follow ALERT_OUTCOMES). */
+export const PENDING = 0;
+/** Outcome code: investigated. */
+export const INVESTIGATED = 1;
+/** Outcome code: ignored. */
+export const IGNORED = 2;
+/** Outcome code: escalated, waiting for a specialist. */
+export const ESCALATED = 3;
+/** Outcome code: escalation completed. */
+export const ESCALATION_RESOLVED = 4;
+/** Outcome code: a transient healed by itself. */
+export const SELF_RESOLVED = 5;
+/** Outcome code: noise or symptom expired from the queue. */
+export const EXPIRED = 6;
+/** Outcome code: symptom cleared because its incident closed. */
+export const CLEARED = 7;
+/** Outcome code: its incident failed while it waited. */
+export const FAILED = 8;
+/** Outcome code: arrived at a full queue. */
+export const DROPPED = 9;
+/** Incident status: active. */
+export const ACTIVE = 0;
+/** Incident status: resolved in time. */
+export const RESOLVED = 1;
+/** Incident status: the service failed. */
+export const FAILED_INCIDENT = 2;
+/** Reward component indices (same order as REWARD_COMPONENTS) and their weights. */
+export const REWARD_WEIGHTS: readonly number[] = [10, 5, 3, -2, -3, -8, -10];
+const R_RESOLVED = 0, R_CASCADE = 1, R_FP = 2, R_UNNEEDED = 3, R_WASTED = 4, R_MISSED = 5;
+const R_FAILURE = 6;
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/** The simulated estate. One instance is reused across episodes. */
+export class World {
+  /** The configuration this world runs. */
+  readonly config: WorldConfig;
+  /** For each service, the services depending on it. */
+  readonly dependents: readonly (readonly number[])[];
+  /** Capacity of the alert pool (most alerts one episode can hold). */
+  readonly alertCapacity: number;
+  /** Service index of each alert. */
+  readonly aService: Int16Array;
+  /** Alert type index (ALERT_TYPES order) of each alert. */
+  readonly aType: Int8Array;
+  /** Hidden kind code of each alert (CRITICAL, SYMPTOM, TRANSIENT, NOISE). */
+  readonly aKind: Int8Array;
+  /** Hidden true severity of each alert. */
+  readonly aTrueSev: Float64Array;
+  /** Visible (noisy) severity of each alert. */
+  readonly aVisSev: Float64Array;
+  /** Visible confidence of each alert. */
+  readonly aConf: Float64Array;
+  /** Tick each alert arrived. */
+  readonly aArrived: Int32Array;
+  /** Incident of each alert, -1 for none. */
+  readonly aIncident: Int32Array;
+  /** Outcome code of each alert (PENDING while queued). */
+  readonly aOutcome: Int8Array;
+  /** Tick of each alert's outcome, -1 while pending. */
+  readonly aOutcomeTick: Int32Array;
+  /** Last explicit decision code on each alert, -1 for none. */
+  readonly aDecision: Int8Array;
+  /** Tick at which the alert heals/expires (queue) or its escalation completes. */
+  readonly aDue: Int32Array;
+  /** Alerts waiting for a decision, oldest first. */
+  readonly queue: Int32Array;
+  /** Escalated alerts not yet completed. */
+  readonly escalations: Int32Array;
+  /** Service index of each incident. */
+  readonly iService: Int16Array;
+  /** Root-cause alert of each incident. */
+  readonly iRoot: Int32Array;
+  /** Tick each incident started. */
+  readonly iStart: Int32Array;
+  /** Status code of each incident (ACTIVE, RESOLVED, FAILED_INCIDENT). */
+  readonly iStatus: Int8Array;
+  /** Tick each incident ended, -1 while active. */
+  readonly iEnd: Int32Array;
+  /** Incident whose failure caused each incident, -1 for none. */
+  readonly iParent: Int32Array;
+  /** Hidden true severity of each incident. */
+  readonly iSev: Float64Array;
+  /** Active incident per service, -1 for none. */
+  readonly serviceIncident: Int32Array;
+  /** Per-step count of each reward component (reset at every step). */
+  readonly rewardCounts: Int32Array = new Int32Array(7);
+  /** Episode totals of each reward component. */
+  readonly episodeCounts: Int32Array = new Int32Array(7);
+
+  /** Alerts that arrived this episode. */
+  alertCount = 0;
+  /** Incidents that started this episode. */
+  incidentCount = 0;
+  /** Alerts waiting for a decision. */
+  queueLength = 0;
+  /** Escalations not yet completed. */
+  escalationCount = 0;
+  /** Current tick. */
+  tick = 0;
+  /** Accumulated damage. */
+  damage = 0;
+  /** System failures so far. */
+  failures = 0;
+  /** System load, 0..1. */
+  load = 0;
+  /** INVESTIGATE decisions allowed this tick. */
+  budget = 0;
+  /** Whether a noise burst is running. */
+  burst = false;
+  /** Damage passed the failure threshold. */
+  terminated = false;
+  /** The horizon was reached. */
+  truncated = false;
+  #rng: Rng = new Rng(0);
+  #tickArrivals = 0;
+  readonly #specFree: Int32Array;
+  readonly #fragilityCdf: Float64Array;
+  readonly #flakinessCdf: Float64Array;
+
+  /** Builds a world for a configuration; call {@link World.reset} before stepping. */
+  constructor(config: WorldConfig) {
+    this.config = config;
+    this.dependents = dependentsOf(config.services);
+    // Non-root arrivals are capped per tick; roots are at most two per service per tick
+    // (one new, one cascaded), so this capacity is never exceeded.
+    const cap = (config.horizon + 1) * (MAX_ARRIVALS_PER_TICK + 2 * config.services.length);
+    this.alertCapacity = cap;
+    this.aService = new Int16Array(cap);
+    this.aType = new Int8Array(cap);
+    this.aKind = new Int8Array(cap);
+    this.aTrueSev = new Float64Array(cap);
+    this.aVisSev = new Float64Array(cap);
+    this.aConf = new Float64Array(cap);
+    this.aArrived = new Int32Array(cap);
+    this.aIncident = new Int32Array(cap);
+    this.aOutcome = new Int8Array(cap);
+    this.aOutcomeTick = new Int32Array(cap);
+    this.aDecision = new Int8Array(cap);
+    this.aDue = new Int32Array(cap);
+    this.queue = new Int32Array(config.maxQueue);
+    this.escalations = new Int32Array(cap);
+    const icap = cap;
+    this.iService = new Int16Array(icap);
+    this.iRoot = new Int32Array(icap);
+    this.iStart = new Int32Array(icap);
+    this.iStatus = new Int8Array(icap);
+    this.iEnd = new Int32Array(icap);
+    this.iParent = new Int32Array(icap);
+    this.iSev = new Float64Array(icap);
+    this.serviceIncident = new Int32Array(config.services.length);
+    this.#specFree = new Int32Array(Math.max(1, config.specialists));
+    this.#fragilityCdf = cdf(config.services.map((s) => s.fragility));
+    this.#flakinessCdf = cdf(config.services.map((s) => s.flakiness));
+  }
+
+  /** The RNG state (for Gymnasium's reset-determinism check and for snapshots). */
+  rngState(): number[] {
+    return this.#rng.getState();
+  }
+
+  /** Starts a new episode from a seed; the first alerts arrive at tick 0. */
+  reset(seed: number): void {
+    this.#rng = new Rng(seed);
+    this.alertCount = 0;
+    this.incidentCount = 0;
+    this.queueLength = 0;
+    this.escalationCount = 0;
+    this.tick = 0;
+    this.damage = 0;
+    this.failures = 0;
+    this.burst = false;
+    this.terminated = false;
+    this.truncated = false;
+    this.serviceIncident.fill(-1);
+    this.#specFree.fill(0);
+    this.episodeCounts.fill(0);
+    this.rewardCounts.fill(0);
+    this.#tickArrivals = 0;
+    this.#arrivals();
+    this.#updateLoad();
+  }
+
+  /** Reward of the last step: the weighted sum of {@link World.rewardCounts}. */
+  lastReward(): number {
+    const c = this.rewardCounts;
+    let r = 0;
+    for (let i = 0; i < 7; i++) r += c[i] * REWARD_WEIGHTS[i];
+    return r;
+  }
+
+  /**
+   * Advances one tick. `decisions[i]` is the decision for `queue[i]` (0..3, as ACTION_TYPES).
+   * INVESTIGATE decisions beyond the budget are treated as DELAY (the environment rejects them
+   * before they get here).
+   */
+  step(decisions: ArrayLike<number>): void {
+    this.rewardCounts.fill(0);
+    this.#tickArrivals = 0;
+    this.#applyDecisions(decisions);
+    this.tick++;
+    this.#completeEscalations();
+    this.#ageQueue();
+    this.#advanceIncidents();
+    if (this.tick < this.config.horizon) this.#arrivals();
+    this.#updateLoad();
+    for (let i = 0; i < 7; i++) this.episodeCounts[i] += this.rewardCounts[i];
+    this.terminated = this.damage >= this.config.failureThreshold;
+    this.truncated = !this.terminated && this.tick >= this.config.horizon;
+  }
+
+  #applyDecisions(decisions: ArrayLike<number>): void {
+    const q = this.queue;
+    let kept = 0;
+    let investigations = 0;
+    for (let i = 0; i < this.queueLength; i++) {
+      const a = q[i];
+      let d = decisions[i] ?? DELAY;
+      if (d === INVESTIGATE && ++investigations > this.budget) d = DELAY;
+      if (d === DELAY) {
+        q[kept++] = a;
+        continue;
+      }
+      this.aDecision[a] = d;
+      const critical = this.aKind[a] === CRITICAL;
+      if (d === INVESTIGATE) {
+        this.#close(a, INVESTIGATED);
+        if (critical) this.#resolveIncident(this.aIncident[a]);
+        else this.rewardCounts[R_UNNEEDED]++;
+      } else if (d === IGNORE) {
+        this.#close(a, IGNORED);
+        if (critical) this.rewardCounts[R_MISSED]++;
+        else if (this.aKind[a] === NOISE) this.rewardCounts[R_FP]++;
+      } else {
+        this.#escalate(a);
+        if (!critical) this.rewardCounts[R_WASTED]++;
+      }
+    }
+    this.queueLength = kept;
+  }
+
+  #close(a: number, outcome: number): void {
+    this.aOutcome[a] = outcome;
+    this.aOutcomeTick[a] = this.tick;
+  }
+
+  #escalate(a: number): void {
+    const free = this.#specFree;
+    let j = 0;
+    for (let s = 1; s < free.length; s++) if (free[s] < free[j]) j = s;
+    const start = free[j] > this.tick ? free[j] : this.tick;
+    free[j] = start + this.config.escalationTicks;
+    this.aDue[a] = free[j];
+    this.#close(a, ESCALATED);
+    this.escalations[this.escalationCount++] = a;
+  }
+
+  #resolveIncident(inc: number): void {
+    if (inc < 0 || this.iStatus[inc] !== ACTIVE) return;
+    this.iStatus[inc] = RESOLVED;
+    this.iEnd[inc] = this.tick;
+    this.serviceIncident[this.iService[inc]] = -1;
+    this.rewardCounts[R_RESOLVED]++;
+    if (this.#cascadePotential(this.iService[inc])) this.rewardCounts[R_CASCADE]++;
+  }
+
+  #cascadePotential(service: number): boolean {
+    return this.config.cascadeScale > 0 && this.config.services[service].cascade > 0 &&
+      this.dependents[service].length > 0;
+  }
+
+  #completeEscalations(): void {
+    let kept = 0;
+    for (let i = 0; i < this.escalationCount; i++) {
+      const a = this.escalations[i];
+      if (this.aDue[a] > this.tick) {
+        this.escalations[kept++] = a;
+        continue;
+      }
+      this.#close(a, ESCALATION_RESOLVED);
+      if (this.aKind[a] === CRITICAL) this.#resolveIncident(this.aIncident[a]);
+    }
+    this.escalationCount = kept;
+  }
+
+  #ageQueue(): void {
+    const q = this.queue;
+    let kept = 0;
+    for (let i = 0; i < this.queueLength; i++) {
+      const a = q[i];
+      const kind = this.aKind[a];
+      if (kind === SYMPTOM && this.iStatus[this.aIncident[a]] !== ACTIVE) {
+        this.#close(a, CLEARED);
+      } else if (kind !== CRITICAL && this.aDue[a] <= this.tick) {
+        this.#close(a, kind === TRANSIENT ? SELF_RESOLVED : EXPIRED);
+      } else {
+        q[kept++] = a;
+      }
+    }
+    this.queueLength = kept;
+  }
+
+  #advanceIncidents(): void {
+    const cfg = this.config;
+    const patience = Math.max(1, Math.round(cfg.failAfter * (1 - cfg.loadSensitivity * this.load)));
+    const n = this.incidentCount;
+    for (let inc = 0; inc < n; inc++) {
+      if (this.iStatus[inc] !== ACTIVE) continue;
+      this.damage += this.iSev[inc] * cfg.damagePerTick * (1 + this.load);
+      if (this.tick - this.iStart[inc] >= patience) this.#fail(inc);
+    }
+  }
+
+  #fail(inc: number): void {
+    const cfg = this.config;
+    const s = this.iService[inc];
+    this.iStatus[inc] = FAILED_INCIDENT;
+    this.iEnd[inc] = this.tick;
+    this.serviceIncident[s] = -1;
+    this.failures++;
+    this.damage += cfg.failureDamage;
+    this.rewardCounts[R_FAILURE]++;
+    const root = this.iRoot[inc];
+    const outcome = this.aOutcome[root];
+    if (outcome === PENDING || outcome === ESCALATED || outcome === DROPPED) {
+      // The root alert was still waiting (in the queue, with a specialist, or never seen).
+      if (outcome === PENDING) this.#removeFromQueue(root);
+      if (outcome === ESCALATED) this.#removeEscalation(root);
+      this.#close(root, FAILED);
+      this.rewardCounts[R_MISSED]++;
+    }
+    const p = cfg.services[s].cascade * cfg.cascadeScale;
+    if (p <= 0) return;
+    for (const d of this.dependents[s]) {
+      if (this.#rng.float() < p && this.serviceIncident[d] < 0) this.#startIncident(d, inc);
+    }
+  }
+
+  #removeFromQueue(a: number): void {
+    const q = this.queue;
+    let kept = 0;
+    for (let i = 0; i < this.queueLength; i++) if (q[i] !== a) q[kept++] = q[i];
+    this.queueLength = kept;
+  }
+
+  #removeEscalation(a: number): void {
+    let kept = 0;
+    for (let i = 0; i < this.escalationCount; i++) {
+      if (this.escalations[i] !== a) this.escalations[kept++] = this.escalations[i];
+    }
+    this.escalationCount = kept;
+  }
+
+  #arrivals(): void {
+    const cfg = this.config;
+    const rng = this.#rng;
+    this.burst = this.burst ? !rng.bernoulli(cfg.burstEnd) : rng.bernoulli(cfg.burstStart);
+    // Symptoms of incidents already running, on the services that depend on them.
+    const n = this.incidentCount;
+    for (let inc = 0; inc < n; inc++) {
+      if (this.iStatus[inc] !== ACTIVE) continue;
+      for (const d of this.dependents[this.iService[inc]]) {
+        if (rng.float() < cfg.symptomProb) this.#symptom(d, inc);
+      }
+    }
+    const incidents = rng.poisson(cfg.incidentRate);
+    for (let i = 0; i < incidents; i++) {
+      const s = pick(this.#fragilityCdf, rng.float());
+      if (this.serviceIncident[s] < 0) this.#startIncident(s, -1);
+    }
+    const noise = rng.poisson(cfg.noiseRate * (this.burst ? cfg.burstMultiplier : 1));
+    for (let i = 0; i < noise; i++) this.#noise(pick(this.#flakinessCdf, rng.float()));
+    const transients = rng.poisson(cfg.transientRate);
+    for (let i = 0; i < transients; i++) this.#transient(rng.int(cfg.services.length));
+  }
+
+  #startIncident(s: number, parent: number): void {
+    const cfg = this.config;
+    const rng = this.#rng;
+    const inc = this.incidentCount++;
+    const sev = rng.uniform(0.7, 1);
+    this.iService[inc] = s;
+    this.iStart[inc] = this.tick;
+    this.iStatus[inc] = ACTIVE;
+    this.iEnd[inc] = -1;
+    this.iParent[inc] = parent;
+    this.iSev[inc] = sev;
+    this.serviceIncident[s] = inc;
+    const visible = sev * (1 - cfg.rootMildness * rng.uniform(0.3, 1));
+    this.iRoot[inc] = this.#alert(s, CRITICAL, sev, visible, 0.72, inc, -1);
+  }
+
+  #symptom(s: number, inc: number): void {
+    if (this.#tickArrivals >= MAX_ARRIVALS_PER_TICK) return;
+    const sev = this.#rng.uniform(0.4, 0.65);
+    const visible = sev + this.config.symptomLoudness * this.#rng.uniform(0.5, 1);
+    this.#alert(s, SYMPTOM, sev, visible, 0.7, inc, this.tick + this.config.noiseTtl);
+  }
+
+  #noise(s: number): void {
+    if (this.#tickArrivals >= MAX_ARRIVALS_PER_TICK) return;
+    const cfg = this.config;
+    const sev = this.#rng.uniform(0, 0.25);
+    const loud = cfg.noiseLoudness * Math.min(1, cfg.services[s].flakiness / 2);
+    const visible = sev + loud * this.#rng.uniform(0.5, 2);
+    this.#alert(s, NOISE, sev, visible, 0.45, -1, this.tick + cfg.noiseTtl);
+  }
+
+  #transient(s: number): void {
+    if (this.#tickArrivals >= MAX_ARRIVALS_PER_TICK) return;
+    const [lo, hi] = this.config.transientLife;
+    const sev = this.#rng.uniform(0.3, 0.6);
+    const life = lo + this.#rng.int(hi - lo + 1);
+    this.#alert(s, TRANSIENT, sev, sev, 0.6, -1, this.tick + life);
+  }
+
+  /** Adds an alert to the pool and, if there is room, to the queue. Returns its index. */
+  #alert(
+    s: number,
+    kind: number,
+    sev: number,
+    visible: number,
+    conf: number,
+    inc: number,
+    due: number,
+  ): number {
+    const cfg = this.config;
+    const rng = this.#rng;
+    const types = cfg.services[s].types;
+    // Most alerts carry the service's main type; some carry one of its others.
+    const t = types.length > 1 && rng.float() < 0.35 ? 1 + rng.int(types.length - 1) : 0;
+    const type = TYPE_INDEX[types[t]];
+    const a = this.alertCount++;
+    if (kind !== CRITICAL) this.#tickArrivals++;
+    this.aService[a] = s;
+    this.aType[a] = type;
+    this.aKind[a] = kind;
+    this.aTrueSev[a] = sev;
+    this.aVisSev[a] = clamp01(visible + cfg.severityNoise * rng.normal());
+    this.aConf[a] = Math.min(
+      0.99,
+      Math.max(0.01, conf + cfg.confidenceBias[type] + cfg.confidenceNoise * rng.normal()),
+    );
+    this.aArrived[a] = this.tick;
+    this.aIncident[a] = inc;
+    this.aOutcomeTick[a] = -1;
+    this.aDecision[a] = -1;
+    this.aDue[a] = due;
+    if (this.queueLength < cfg.maxQueue) {
+      this.aOutcome[a] = PENDING;
+      this.queue[this.queueLength++] = a;
+    } else {
+      this.aOutcome[a] = DROPPED;
+      this.aOutcomeTick[a] = this.tick;
+    }
+    return a;
+  }
+
+  #updateLoad(): void {
+    const cfg = this.config;
+    const load = 0.15 + 0.45 * this.queueLength / cfg.maxQueue +
+      0.35 * this.damage / cfg.failureThreshold + (this.burst ? 0.1 : 0);
+    this.load = clamp01(load);
+    this.budget = this.load > 0.8 ? Math.max(1, cfg.k - 1) : cfg.k;
+  }
+}
+
+const TYPE_INDEX: Record<string, number> = {
+  CPU: 0,
+  MEMORY: 1,
+  DISK: 2,
+  NETWORK: 3,
+  APPLICATION: 4,
+  SECURITY: 5,
+};
+
+function cdf(weights: readonly number[]): Float64Array {
+  const out = new Float64Array(weights.length);
+  let sum = 0;
+  weights.forEach((w, i) => out[i] = sum += w);
+  for (let i = 0; i < out.length; i++) out[i] /= sum;
+  return out;
+}
+
+function pick(cdf: Float64Array, u: number): number {
+  for (let i = 0; i < cdf.length - 1; i++) if (u < cdf[i]) return i;
+  return cdf.length - 1;
+}

@@ -1,0 +1,126 @@
+/**
+ * What a task is: a world configuration, a success threshold and a grader that turns a finished
+ * episode into a score in [0, 1] with a per-component breakdown. Graders are pure functions of
+ * the recorded episode ({@link EpisodeOutcome}), so a recording can be re-graded at any time.
+ *
+ * @example
+ * ```ts
+ * import { toWireScore } from "./task.ts";
+ * console.assert(toWireScore(1) === 0.999 && toWireScore(0) === 0.001);
+ * ```
+ *
+ * @module
+ */
+import type { Truth } from "../src/models.ts";
+import type { WorldConfig } from "../src/sim/config.ts";
+
+/** A finished (or cut) episode, as graders see it. */
+export interface EpisodeOutcome {
+  /** The hidden truth at the end of the episode (from `env.state().truth`). */
+  truth: Truth;
+  /** Steps played. */
+  steps: number;
+  /** The task's horizon. */
+  horizon: number;
+  /** Whether the episode ended by passing the failure threshold. */
+  terminated: boolean;
+}
+
+/** A grader's verdict. */
+export interface GradeResult {
+  /** Score in [0, 1]. */
+  score: number;
+  /** The quantities the score is made of. */
+  components: Record<string, number>;
+  /** Whether the score reaches the task's success threshold. */
+  success: boolean;
+}
+
+/** Difficulty label of a task. */
+export type Difficulty = "easy" | "medium" | "hard";
+
+/** A benchmark task. */
+export interface Task {
+  /** Identifier (`easy`, `medium`, `hard`). */
+  readonly id: string;
+  /** Display name. */
+  readonly name: string;
+  /** What the agent must learn. */
+  readonly description: string;
+  /** Difficulty label. */
+  readonly difficulty: Difficulty;
+  /** Score needed for success. */
+  readonly successThreshold: number;
+  /** The world the task simulates. */
+  readonly world: WorldConfig;
+  /** Scores a finished episode. */
+  grade(outcome: EpisodeOutcome): GradeResult;
+}
+
+/** Row of the task listing. */
+export interface TaskInfo {
+  /** Identifier. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** What the agent must learn. */
+  description: string;
+  /** Difficulty label. */
+  difficulty: Difficulty;
+  /** INVESTIGATE decisions allowed per tick. */
+  k: number;
+  /** Ticks per episode. */
+  horizon: number;
+  /** Score needed for success. */
+  success_threshold: number;
+}
+
+/** The listing row of a task. */
+export function taskInfo(task: Task): TaskInfo {
+  return {
+    id: task.id,
+    name: task.name,
+    description: task.description,
+    difficulty: task.difficulty,
+    k: task.world.k,
+    horizon: task.world.horizon,
+    success_threshold: task.successThreshold,
+  };
+}
+
+/**
+ * A score as reported over the wire: rounded to 3 decimals and clamped to [0.001, 0.999], since
+ * OpenEnv evaluators reject exactly 0 and 1. Graders themselves return the exact value.
+ */
+export function toWireScore(score: number): number {
+  const s = Math.round(score * 1000) / 1000;
+  return Math.min(0.999, Math.max(0.001, s));
+}
+
+/** Clamps to [0, 1]. */
+export function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/** Rounds to 4 decimals (breakdown values are short and identical everywhere). */
+export function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+/**
+ * Share of the horizon the estate survived: 1 for an episode that ran to the horizon, t/T for one
+ * that terminated at tick t. Every grader multiplies by it, so collapsing the system early never
+ * pays.
+ */
+export function survival(outcome: EpisodeOutcome): number {
+  return outcome.terminated ? clamp01(outcome.steps / outcome.horizon) : 1;
+}
+
+/**
+ * The incidents a grader counts: every incident that ended (resolved or failed), and, if the
+ * episode terminated, those still active. Incidents still active when the horizon cut the
+ * episode are left out: the agent had no chance to finish them.
+ */
+export function countedIncidents(outcome: EpisodeOutcome): Truth["incidents"] {
+  return outcome.truth.incidents.filter((i) => i.status !== "active" || outcome.terminated);
+}
