@@ -369,7 +369,7 @@ export class AlertTriageEnv {
     const w = this.world;
     const components = {} as Record<RewardComponent, number>;
     for (let i = 0; i < REWARD_COMPONENTS.length; i++) {
-      components[REWARD_COMPONENTS[i]] = w.rewardCounts[i] * REWARD_WEIGHTS[i];
+      components[REWARD_COMPONENTS[i]] = w.rewardCounts[i] * REWARD_WEIGHTS[i] || 0;
     }
     const mask: number[][] = new Array(w.queueLength);
     for (let i = 0; i < w.queueLength; i++) mask[i] = [w.budget > 0 ? 1 : 0, 1, 1, 1];
