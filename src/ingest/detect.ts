@@ -5,12 +5,15 @@
  * Detection order ({@link FORMAT_ORDER}) matters, first match wins:
  * 1. `grafana` before `alertmanager`: a Grafana body is an Alertmanager body plus extras
  *    (`version: "1"`, `orgId`, `state`), so the more specific test goes first.
- * 2. `alertmanager`: `alerts` array with `version: "4"` (or `groupKey`/`receiver`).
- * 3. `pagerduty`: `event_action` with `routing_key`/`payload`/`dedup_key`.
+ * 2. `alertmanager`: `version: "4"`, or an `alerts` array with `groupKey`/`receiver`.
+ * 3. `pagerduty`: a string `event_action`.
  * 4. `datadog`: `source: "datadog"`, `alert_cycle_key`/`alert_transition`, or the default
  *    payload's `org` + `event_type`.
  * 5. `generic` last: it only needs a `title` (or `labels.alertname`), which the vendor bodies
  *    above may also carry (Datadog's `title`), so it is the fallback.
+ *
+ * Detection keys on the one distinguishing field, so a body that is recognisably Alertmanager
+ * or PagerDuty but incomplete is rejected naming its missing field, not as "unrecognised".
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * The error every ingest normaliser throws on a body it cannot accept. It names the offending
- * field as a dotted path (`alerts.0.labels`, `payload.severity`; `body` for the whole body) and
+ * field as a dotted path (`alerts[0].labels`, `payload.severity`; `body` for the whole body) and
  * the reason, so the HTTP layer can answer 422 naming the field.
  *
  * @example
@@ -82,17 +82,22 @@ export class IngestFormatError extends Error {
 }
 
 /**
- * Dotted path of a zod issue path; `body` for the empty path.
+ * Dotted path of a zod issue path, indices in brackets (as `issuePath` in `schemas.ts`):
+ * `alerts[0].labels`, `[1].title` for an array body; `body` for the empty path.
  *
  * @example
  * ```ts
  * import { fieldPath } from "./errors.ts";
- * console.assert(fieldPath(["alerts", 0, "labels"]) === "alerts.0.labels");
+ * console.assert(fieldPath(["alerts", 0, "labels"]) === "alerts[0].labels");
  * console.assert(fieldPath([]) === "body");
  * ```
  */
 export function fieldPath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? "body" : path.map((p) => String(p)).join(".");
+  let out = "";
+  for (const key of path) {
+    out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  }
+  return out || "body";
 }
 
 function reasonOf(issue: z.core.$ZodIssue): string {

@@ -19,6 +19,9 @@
 import { z } from "../deps.ts";
 import { ALERT_TYPES, type AlertType } from "../models.ts";
 
+/** One of the six alert categories (re-exported from `models.ts`). */
+export type { AlertType };
+
 const AlertTypeSchema = z.enum(ALERT_TYPES);
 
 /** Vendor formats the ingest normalisers understand. */

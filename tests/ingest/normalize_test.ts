@@ -131,12 +131,12 @@ Deno.test("normalizeAlertmanager() rejects malformed bodies naming the field", (
   assertField(() => normalizeAlertmanager(null), "body");
   assertField(() => normalizeAlertmanager({ version: "4" }), "alerts");
   assertField(() => normalizeAlertmanager({ alerts: {} }), "alerts");
-  assertField(() => normalizeAlertmanager({ alerts: [{ status: "firing" }] }), "alerts.0.labels");
+  assertField(() => normalizeAlertmanager({ alerts: [{ status: "firing" }] }), "alerts[0].labels");
   const cases: Array<[(b: ReturnType<typeof alertmanagerExample>) => void, string]> = [
-    [(b) => b.alerts[0].status = "pending", "alerts.0.status"],
-    [(b) => b.alerts[0].labels.severity = 3, "alerts.0.labels.severity"],
-    [(b) => b.alerts[0].startsAt = "yesterday", "alerts.0.startsAt"],
-    [(b) => b.alerts[0].endsAt = "2026-13-01T00:00:00Z", "alerts.0.endsAt"],
+    [(b) => b.alerts[0].status = "pending", "alerts[0].status"],
+    [(b) => b.alerts[0].labels.severity = 3, "alerts[0].labels.severity"],
+    [(b) => b.alerts[0].startsAt = "yesterday", "alerts[0].startsAt"],
+    [(b) => b.alerts[0].endsAt = "2026-13-01T00:00:00Z", "alerts[0].endsAt"],
     [(b) => b.truncatedAlerts = -1, "truncatedAlerts"],
     [(b) => b.routeLabels = "sre", "routeLabels"],
     [(b) => b.status = "ok", "status"],
@@ -215,9 +215,9 @@ Deno.test("normalizeGrafana() accepts older and unknown per-alert fields", () =>
 Deno.test("normalizeGrafana() rejects malformed bodies naming the field", () => {
   const cases: Array<[(b: ReturnType<typeof grafanaExample>) => void, string]> = [
     [(b) => b.orgId = "one", "orgId"],
-    [(b) => b.alerts[1].values = [1, 2], "alerts.1.values"],
-    [(b) => delete b.alerts[0].labels, "alerts.0.labels"],
-    [(b) => b.alerts[0].startsAt = "12/10/2021", "alerts.0.startsAt"],
+    [(b) => b.alerts[1].values = [1, 2], "alerts[1].values"],
+    [(b) => delete b.alerts[0].labels, "alerts[0].labels"],
+    [(b) => b.alerts[0].startsAt = "12/10/2021", "alerts[0].startsAt"],
     [(b) => b.alerts = "none", "alerts"],
   ];
   for (const [mutate, field] of cases) {

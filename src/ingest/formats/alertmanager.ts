@@ -119,24 +119,26 @@ export const AlertmanagerWebhookSchema: z.ZodType<AlertmanagerWebhook> = z.loose
 });
 
 /**
- * True for an object with an `alerts` array and `version: "4"`, or no version but a
- * `groupKey`/`receiver` string. Grafana bodies (`version: "1"`) are not claimed.
+ * True for an object with `version: "4"` (even if otherwise invalid, so that the error names
+ * the bad field), or with no version but an `alerts` array and a `groupKey`/`receiver` string.
+ * Grafana bodies (`version: "1"`) are not claimed.
  *
  * @example
  * ```ts
  * import { detect } from "./alertmanager.ts";
- * console.assert(detect({ version: "4", alerts: [] }) && !detect({ version: "1", alerts: [] }));
+ * console.assert(detect({ version: "4" }) && !detect({ version: "1", alerts: [] }));
  * ```
  */
 export function detect(body: unknown): boolean {
-  if (!isRecord(body) || !Array.isArray(body.alerts)) return false;
+  if (!isRecord(body)) return false;
   if (body.version !== undefined) return body.version === "4";
-  return typeof body.groupKey === "string" || typeof body.receiver === "string";
+  return Array.isArray(body.alerts) &&
+    (typeof body.groupKey === "string" || typeof body.receiver === "string");
 }
 
 /**
  * Normalises an Alertmanager webhook into one alert per `alerts` entry.
- * Throws `IngestFormatError` (field e.g. `alerts.0.labels`) on an invalid body.
+ * Throws `IngestFormatError` (field e.g. `alerts[0].labels`) on an invalid body.
  *
  * @example
  * ```ts
@@ -176,8 +178,8 @@ export function normalizeAlertGroup(
     const labels = { ...parsed.commonLabels, ...alert.labels };
     const notes = { ...parsed.commonAnnotations, ...alert.annotations };
     const status = alert.status ?? parsed.status ?? fallbackStatus;
-    const startsAt = requireTime(parseTimestamp(alert.startsAt), `alerts.${i}.startsAt`, source);
-    const endsAt = requireTime(parseTimestamp(alert.endsAt), `alerts.${i}.endsAt`, source);
+    const startsAt = requireTime(parseTimestamp(alert.startsAt), `alerts[${i}].startsAt`, source);
+    const endsAt = requireTime(parseTimestamp(alert.endsAt), `alerts[${i}].endsAt`, source);
     const name = labels.alertname;
     const summary = notes.summary ?? notes.title;
     const title = name && summary ? `${name}: ${summary}` : name ?? summary ?? `${source} alert`;

@@ -156,9 +156,7 @@ export function detect(body: unknown): boolean {
  */
 export function normalize(body: unknown, options: NormalizeOptions = {}): NormalizedAlert[] {
   const d = parseOrThrow(DatadogWebhookSchema, body, "datadog");
-  const v = (
-    s: string | undefined,
-  ) => (s && s.trim() !== "" && !/^\$[A-Z_]+$/.test(s) ? s : undefined);
+  const v = present;
   const tags = { ...keyValues(v(d.alert_scope)), ...keyValues(d.tags) };
   const transition = v(d.alert_transition)?.toLowerCase();
   const resolved = transition !== undefined
@@ -198,6 +196,11 @@ export function normalize(body: unknown, options: NormalizeOptions = {}): Normal
     ...(truth ? { truth_label: truth } : {}),
     raw: body,
   }];
+}
+
+/** The value, or `undefined` if empty or an unexpanded `$VARIABLE`. */
+function present(s: string | undefined): string | undefined {
+  return s && s.trim() !== "" && !/^\$[A-Z_]+$/.test(s) ? s : undefined;
 }
 
 /** `"a:1, b:x:y,flag"` (or `["a:1"]`) → `{a: "1", b: "x:y", flag: ""}`; later keys win. */

@@ -161,7 +161,7 @@ export function detect(body: unknown): boolean {
 
 /**
  * Normalises a generic body (one alert or an array) into alerts, in order.
- * Throws `IngestFormatError` (field e.g. `title`, `1.severity`) on an invalid body.
+ * Throws `IngestFormatError` (field e.g. `title`, `[1].severity`) on an invalid body.
  *
  * @example
  * ```ts
@@ -177,7 +177,7 @@ export function normalize(body: unknown, options: NormalizeOptions = {}): Normal
     : [parseOrThrow(GenericAlertSchema, body, "generic")];
   const inputs = Array.isArray(body) ? body : [body];
   return list.map((a, i) => {
-    const at = Array.isArray(body) ? `${i}.` : "";
+    const at = Array.isArray(body) ? `[${i}].` : "";
     const labels = a.labels ?? {};
     const notes = a.annotations ?? {};
     const title = a.title ?? labels.alertname ?? "";

@@ -82,8 +82,8 @@ export const GrafanaWebhookSchema: z.ZodType<GrafanaWebhook> = AlertmanagerWebho
 );
 
 /**
- * True for an object with an `alerts` array and `version: "1"`, or no version but `orgId` or
- * `state: "alerting" | "ok"` (Grafana-only fields).
+ * True for an object with `version: "1"` and an `alerts` array or `orgId`, or with no version
+ * but an `alerts` array and `orgId` or `state: "alerting" | "ok"` (Grafana-only fields).
  *
  * @example
  * ```ts
@@ -93,14 +93,17 @@ export const GrafanaWebhookSchema: z.ZodType<GrafanaWebhook> = AlertmanagerWebho
  * ```
  */
 export function detect(body: unknown): boolean {
-  if (!isRecord(body) || !Array.isArray(body.alerts)) return false;
-  if (body.version !== undefined) return body.version === "1";
-  return "orgId" in body || body.state === "alerting" || body.state === "ok";
+  if (!isRecord(body)) return false;
+  const grafanaOnly = "orgId" in body || body.state === "alerting" || body.state === "ok";
+  if (body.version !== undefined) {
+    return body.version === "1" && (Array.isArray(body.alerts) || "orgId" in body);
+  }
+  return Array.isArray(body.alerts) && grafanaOnly;
 }
 
 /**
  * Normalises a Grafana webhook into one alert per `alerts` entry.
- * Throws `IngestFormatError` (field e.g. `alerts.0.status`) on an invalid body.
+ * Throws `IngestFormatError` (field e.g. `alerts[0].status`) on an invalid body.
  *
  * @example
  * ```ts

@@ -129,8 +129,8 @@ const ACTION_STATUS: Record<PagerDutyEvent["event_action"], AlertStatus> = {
 };
 
 /**
- * True for an object with a string `event_action` and a `routing_key`, `payload` or
- * `dedup_key`.
+ * True for an object with a string `event_action` (even if otherwise invalid, so that the
+ * error names the missing field).
  *
  * @example
  * ```ts
@@ -139,8 +139,7 @@ const ACTION_STATUS: Record<PagerDutyEvent["event_action"], AlertStatus> = {
  * ```
  */
 export function detect(body: unknown): boolean {
-  return isRecord(body) && typeof body.event_action === "string" &&
-    ("routing_key" in body || "payload" in body || "dedup_key" in body);
+  return isRecord(body) && typeof body.event_action === "string";
 }
 
 /**
