@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { AlertKind, AlertType } from "../models.ts";
 import type { ServiceSpec } from "./services.ts";
 import { SERVICE_CATALOG } from "./services.ts";
 
@@ -68,6 +69,32 @@ export interface WorldConfig {
   readonly transientLife: readonly [number, number];
   /** Queue capacity; alerts arriving at a full queue are dropped. */
   readonly maxQueue: number;
+  /**
+   * Real alerts replayed into the episode, sorted by tick (see `replay.ts`). They arrive on top
+   * of the synthetic stream; a replay-only world sets the synthetic rates to 0.
+   */
+  readonly replay?: readonly ReplayAlert[];
+}
+
+/** A real alert placed on the episode's clock, with the hidden truth derived for it. */
+export interface ReplayAlert {
+  /** Tick at which it arrives. */
+  readonly tick: number;
+  /** Service it fires on (must be one of the world's services). */
+  readonly service: string;
+  /** Alert category. */
+  readonly alertType: AlertType;
+  /** Hidden class: `critical` starts an incident (or joins the service's running one as a
+   * symptom), `noise` and `transient` behave as their synthetic kin. */
+  readonly kind: Exclude<AlertKind, "symptom">;
+  /** Hidden true severity, 0..1. */
+  readonly trueSeverity: number;
+  /** Severity shown to the agent, 0..1. */
+  readonly visibleSeverity: number;
+  /** Confidence shown to the agent, 0..1. */
+  readonly confidence: number;
+  /** Ticks before a noise alert expires or a transient heals (ignored for critical). */
+  readonly life: number;
 }
 
 /** A mid-difficulty world over the full catalogue; tasks override what they need. */

@@ -162,6 +162,17 @@ export class World {
   truncated = false;
   #rng: Rng = new Rng(0);
   #tickArrivals = 0;
+  #replayCursor = 0;
+  readonly #replay: {
+    tick: Int32Array;
+    service: Int16Array;
+    type: Int8Array;
+    kind: Int8Array;
+    trueSev: Float64Array;
+    visSev: Float64Array;
+    conf: Float64Array;
+    life: Int32Array;
+  };
   readonly #specFree: Int32Array;
   readonly #fragilityCdf: Float64Array;
   readonly #flakinessCdf: Float64Array;
@@ -200,6 +211,7 @@ export class World {
     this.#specFree = new Int32Array(Math.max(1, config.specialists));
     this.#fragilityCdf = cdf(config.services.map((s) => s.fragility));
     this.#flakinessCdf = cdf(config.services.map((s) => s.flakiness));
+    this.#replay = encodeReplay(config);
   }
 
   /** The RNG state (for Gymnasium's reset-determinism check and for snapshots). */
@@ -225,6 +237,7 @@ export class World {
     this.episodeCounts.fill(0);
     this.rewardCounts.fill(0);
     this.#tickArrivals = 0;
+    this.#replayCursor = 0;
     this.#arrivals();
     this.#updateLoad();
   }
@@ -420,13 +433,51 @@ export class World {
     for (let i = 0; i < noise; i++) this.#noise(pick(this.#flakinessCdf, rng.float()));
     const transients = rng.poisson(cfg.transientRate);
     for (let i = 0; i < transients; i++) this.#transient(rng.int(cfg.services.length));
+    this.#replayArrivals();
+  }
+
+  /** Real alerts due at this tick, with their recorded values (no added noise). */
+  #replayArrivals(): void {
+    const r = this.#replay;
+    while (this.#replayCursor < r.tick.length && r.tick[this.#replayCursor] <= this.tick) {
+      const i = this.#replayCursor++;
+      const s = r.service[i];
+      const kind = r.kind[i];
+      if (kind !== CRITICAL && this.#tickArrivals >= MAX_ARRIVALS_PER_TICK) continue;
+      if (kind === CRITICAL && this.serviceIncident[s] < 0) {
+        const inc = this.#openIncident(s, -1, r.trueSev[i]);
+        this.iRoot[inc] = this.#place(
+          s,
+          r.type[i],
+          CRITICAL,
+          r.trueSev[i],
+          r.visSev[i],
+          r.conf[i],
+          inc,
+          -1,
+        );
+      } else if (kind === CRITICAL) {
+        // The service is already failing: a second critical alert is a symptom of it.
+        const inc = this.serviceIncident[s];
+        const due = this.tick + this.config.noiseTtl;
+        this.#place(s, r.type[i], SYMPTOM, r.trueSev[i], r.visSev[i], r.conf[i], inc, due);
+      } else {
+        const due = this.tick + Math.max(1, r.life[i]);
+        this.#place(s, r.type[i], kind, r.trueSev[i], r.visSev[i], r.conf[i], -1, due);
+      }
+    }
   }
 
   #startIncident(s: number, parent: number): void {
-    const cfg = this.config;
     const rng = this.#rng;
-    const inc = this.incidentCount++;
     const sev = rng.uniform(0.7, 1);
+    const inc = this.#openIncident(s, parent, sev);
+    const visible = sev * (1 - this.config.rootMildness * rng.uniform(0.3, 1));
+    this.iRoot[inc] = this.#alert(s, CRITICAL, sev, visible, 0.72, inc, -1);
+  }
+
+  #openIncident(s: number, parent: number, sev: number): number {
+    const inc = this.incidentCount++;
     this.iService[inc] = s;
     this.iStart[inc] = this.tick;
     this.iStatus[inc] = ACTIVE;
@@ -434,8 +485,7 @@ export class World {
     this.iParent[inc] = parent;
     this.iSev[inc] = sev;
     this.serviceIncident[s] = inc;
-    const visible = sev * (1 - cfg.rootMildness * rng.uniform(0.3, 1));
-    this.iRoot[inc] = this.#alert(s, CRITICAL, sev, visible, 0.72, inc, -1);
+    return inc;
   }
 
   #symptom(s: number, inc: number): void {
@@ -478,23 +528,39 @@ export class World {
     // Most alerts carry the service's main type; some carry one of its others.
     const t = types.length > 1 && rng.float() < 0.35 ? 1 + rng.int(types.length - 1) : 0;
     const type = TYPE_INDEX[types[t]];
+    const vis = clamp01(visible + cfg.severityNoise * rng.normal());
+    const c = Math.min(
+      0.99,
+      Math.max(0.01, conf + cfg.confidenceBias[type] + cfg.confidenceNoise * rng.normal()),
+    );
+    return this.#place(s, type, kind, sev, vis, c, inc, due);
+  }
+
+  /** Writes an alert with final visible values into the pool and, if there is room, the queue. */
+  #place(
+    s: number,
+    type: number,
+    kind: number,
+    sev: number,
+    visible: number,
+    conf: number,
+    inc: number,
+    due: number,
+  ): number {
     const a = this.alertCount++;
     if (kind !== CRITICAL) this.#tickArrivals++;
     this.aService[a] = s;
     this.aType[a] = type;
     this.aKind[a] = kind;
     this.aTrueSev[a] = sev;
-    this.aVisSev[a] = clamp01(visible + cfg.severityNoise * rng.normal());
-    this.aConf[a] = Math.min(
-      0.99,
-      Math.max(0.01, conf + cfg.confidenceBias[type] + cfg.confidenceNoise * rng.normal()),
-    );
+    this.aVisSev[a] = visible;
+    this.aConf[a] = conf;
     this.aArrived[a] = this.tick;
     this.aIncident[a] = inc;
     this.aOutcomeTick[a] = -1;
     this.aDecision[a] = -1;
     this.aDue[a] = due;
-    if (this.queueLength < cfg.maxQueue) {
+    if (this.queueLength < this.config.maxQueue) {
       this.aOutcome[a] = PENDING;
       this.queue[this.queueLength++] = a;
     } else {
@@ -521,6 +587,38 @@ const TYPE_INDEX: Record<string, number> = {
   APPLICATION: 4,
   SECURITY: 5,
 };
+
+const KIND_INDEX: Record<string, number> = { critical: 0, symptom: 1, transient: 2, noise: 3 };
+
+/** The replay stream of a configuration as typed arrays (sorted by tick). */
+function encodeReplay(config: WorldConfig) {
+  const list = [...(config.replay ?? [])].sort((a, b) => a.tick - b.tick);
+  const index = new Map(config.services.map((s, i) => [s.name, i]));
+  const n = list.length;
+  const out = {
+    tick: new Int32Array(n),
+    service: new Int16Array(n),
+    type: new Int8Array(n),
+    kind: new Int8Array(n),
+    trueSev: new Float64Array(n),
+    visSev: new Float64Array(n),
+    conf: new Float64Array(n),
+    life: new Int32Array(n),
+  };
+  list.forEach((r, i) => {
+    const s = index.get(r.service);
+    if (s === undefined) throw new RangeError(`replayed alert on unknown service ${r.service}`);
+    out.tick[i] = r.tick;
+    out.service[i] = s;
+    out.type[i] = TYPE_INDEX[r.alertType];
+    out.kind[i] = KIND_INDEX[r.kind];
+    out.trueSev[i] = clamp01(r.trueSeverity);
+    out.visSev[i] = clamp01(r.visibleSeverity);
+    out.conf[i] = Math.min(0.99, Math.max(0.01, r.confidence));
+    out.life[i] = r.life;
+  });
+  return out;
+}
 
 function cdf(weights: readonly number[]): Float64Array {
   const out = new Float64Array(weights.length);
