@@ -15,6 +15,7 @@
  *
  * @module
  */
+import process from "node:process";
 import { type Action, ACTION_TYPES, type Decision } from "../models.ts";
 import type { AlertTriageEnv } from "../env.ts";
 import { Rng } from "../rng.ts";
@@ -43,10 +44,14 @@ export interface ThroughputResult {
   steps: number;
   /** Episodes completed while timing. */
   episodes: number;
-  /** Seconds timed. */
+  /** Wall-clock seconds timed. */
   seconds: number;
-  /** Steps per second. */
+  /** CPU seconds (user + system) the process used meanwhile. */
+  cpu_seconds: number;
+  /** Steps per wall-clock second. */
   steps_per_second: number;
+  /** Steps per CPU second: the single-core rate with other processes' contention removed. */
+  steps_per_cpu_second: number;
 }
 
 /**
@@ -159,6 +164,7 @@ export function measureStepsPerSecond(
   for (let i = 0; i < (options.warmupSteps ?? 20_000); i++) stepper.step();
   const episodesBefore = stepper.episodes();
   let steps = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   let now = start;
   // Check the clock every 256 steps: reading it costs more than a step.
@@ -168,12 +174,16 @@ export function measureStepsPerSecond(
     now = performance.now();
   }
   const seconds = (now - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  const cpuSeconds = (used.user + used.system) / 1e6;
   return {
     task,
     api,
     steps,
     episodes: stepper.episodes() - episodesBefore,
     seconds,
+    cpu_seconds: cpuSeconds,
     steps_per_second: steps / seconds,
+    steps_per_cpu_second: steps / cpuSeconds,
   };
 }
