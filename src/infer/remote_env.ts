@@ -173,10 +173,15 @@ export function toObservation(wire: Record<string, unknown>): Observation {
   return parsed.data;
 }
 
-/** `task_score` of a final observation: a number, or an object with a numeric `score`. */
+/**
+ * `task_score` of a final observation: a number (with the observation's `success` flag, if
+ * any), or an object with a numeric `score` (and maybe `success`).
+ */
 export function readTaskScore(wire: Record<string, unknown>): EpisodeScore | null {
   const t = wire.task_score;
-  if (typeof t === "number" && Number.isFinite(t)) return { score: t };
+  if (typeof t === "number" && Number.isFinite(t)) {
+    return typeof wire.success === "boolean" ? { score: t, success: wire.success } : { score: t };
+  }
   if (t && typeof t === "object") {
     const o = t as Record<string, unknown>;
     if (typeof o.score === "number" && Number.isFinite(o.score)) {

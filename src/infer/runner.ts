@@ -34,7 +34,7 @@ import { toWireScore } from "../../tasks/task.ts";
 import { ActionRejectedError, type EpisodeEnv } from "./episode_env.ts";
 import { endLine, ENV_NAME, oneLine, startLine, stepLine } from "./format.ts";
 
-/** Threshold used for a remote task this build does not know (and whose server sends none). */
+/** Threshold for a remote task this build does not know, when the server sends no verdict. */
 export const DEFAULT_SUCCESS_THRESHOLD = 0.5;
 
 /** Options of {@link runEpisode}. */
@@ -139,9 +139,8 @@ export async function runEpisode(o: RunEpisodeOptions): Promise<EpisodeSummary> 
       const threshold = SUCCESS_THRESHOLDS[o.taskId] ?? DEFAULT_SUCCESS_THRESHOLD;
       summary.rawScore = graded.score;
       summary.score = toWireScore(graded.score);
-      summary.success = SUCCESS_THRESHOLDS[o.taskId] === undefined && graded.success !== undefined
-        ? graded.success
-        : graded.score >= threshold;
+      // A server's own verdict wins (it judges the exact score, not the rounded wire score).
+      summary.success = graded.success ?? graded.score >= threshold;
     }
   } catch (e) {
     summary.error = message(e);
