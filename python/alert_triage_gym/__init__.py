@@ -1,0 +1,39 @@
+"""Gymnasium adapter for the alert-triage server, spoken over its OpenEnv WebSocket (``/ws``).
+
+``AlertTriageWireEnv(url, task_id)`` is a ``gymnasium.Env`` whose episodes run on a server
+started with ``deno task start``; any Gymnasium trainer (Stable-Baselines3, CleanRL, ...) can
+use it. Also registered as ``AlertTriage/Wire-v0`` (pass ``url=`` and ``task_id=`` to
+``gymnasium.make``).
+
+Modules: :mod:`.encoding` (observation vector, action codes), :mod:`.wire` (WebSocket client),
+:mod:`.env` (the environment), :mod:`.baseline` (the rule baseline, for over-the-wire
+comparison).
+"""
+
+from gymnasium.envs.registration import register, registry
+
+from .baseline import rule_action
+from .encoding import ACTION_TYPES, ALERT_TYPES, TASKS, ObservationEncoder, TaskSpec, task_spec
+from .env import HELD_OUT_SEED_START, AlertTriageWireEnv
+from .wire import ServerError, WireClient, ws_url
+
+__all__ = [
+    "ACTION_TYPES",
+    "ALERT_TYPES",
+    "HELD_OUT_SEED_START",
+    "TASKS",
+    "AlertTriageWireEnv",
+    "ObservationEncoder",
+    "ServerError",
+    "TaskSpec",
+    "WireClient",
+    "rule_action",
+    "task_spec",
+    "ws_url",
+]
+
+ENV_ID = "AlertTriage/Wire-v0"
+if ENV_ID not in registry:
+    register(
+        id=ENV_ID, entry_point="alert_triage_gym.env:AlertTriageWireEnv", nondeterministic=False
+    )
