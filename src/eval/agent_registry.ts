@@ -81,7 +81,7 @@ async function loadPpo(taskId: string): Promise<Agent> {
     throw new AgentUnavailableError(
       "ppo",
       `no trained policy for task ${JSON.stringify(taskId)}: ${url.pathname} does not exist ` +
-        `(train one first, or leave ppo out of --agents)`,
+        `(train it with \`deno task train --task ${taskId}\`, or leave ppo out of --agents)`,
     );
   }
   let mod: { loadPpoAgent?: unknown };
