@@ -23,6 +23,12 @@ import {
 } from "../src/eval/throughput.ts";
 import { TASK_IDS } from "../tasks/registry.ts";
 
+const API_NAMES: Record<StepApi, string> = {
+  fast: "stepFast",
+  codes: "stepCodes",
+  object: "step({decisions})",
+};
+
 interface CartPoleRun {
   steps_per_second: number;
   seconds: number;
@@ -65,7 +71,7 @@ const theirs: (CartPoleRun & { gymnasium: string })[] = [];
 for (let round = 0; round < rounds; round++) {
   theirs.push(await cartpole(round));
   for (const task of tasks) {
-    for (const api of ["codes", "object"] as StepApi[]) {
+    for (const api of ["fast", "codes", "object"] as StepApi[]) {
       const r = measureStepsPerSecond(task, api, { durationMs: seconds * 1000, seed: 1 + round });
       ours.set(`${task} ${api}`, [...(ours.get(`${task} ${api}`) ?? []), r]);
     }
@@ -96,7 +102,7 @@ for (const [key, runs] of ours) {
   const b = best(runs, (r) => r.steps_per_second);
   const bCpu = Math.max(...runs.map((r) => r.steps_per_cpu_second));
   console.log(
-    `| alert-triage ${task} | ${api === "codes" ? "stepCodes" : "step({decisions})"} | ` +
+    `| alert-triage ${task} | ${API_NAMES[api as StepApi]} | ` +
       `${fmt(b.steps_per_second)} | ${(b.steps_per_second / cp.steps_per_second).toFixed(1)} | ` +
       `${fmt(bCpu)} | ${(bCpu / cpCpu).toFixed(1)} |`,
   );

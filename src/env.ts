@@ -66,8 +66,8 @@ export interface StepInfo {
   seed: number;
   /** Per-alert masks of allowed decisions, in observation order (1 = allowed; INVESTIGATE,
    * IGNORE, ESCALATE, DELAY). INVESTIGATE is allowed on every alert; at most
-   * `investigation_budget` of them may be chosen. */
-  action_mask: number[][];
+   * `investigation_budget` of them may be chosen. Rows are shared and frozen: copy to modify. */
+  action_mask: readonly (readonly number[])[];
   /** Episode statistics, present on the step that ends the episode (Gymnasium's
    * RecordEpisodeStatistics: return and length). */
   episode?: { r: number; l: number };
@@ -94,6 +94,9 @@ export interface StepResult {
   /** Diagnostics. */
   info: StepInfo;
 }
+
+const MASK_ALL: readonly number[] = Object.freeze([1, 1, 1, 1]);
+const MASK_NO_INVESTIGATE: readonly number[] = Object.freeze([0, 1, 1, 1]);
 
 /**
  * The alert-triage environment. Holds one episode at a time; reuse it across episodes.
@@ -130,6 +133,7 @@ export class AlertTriageEnv {
   #running = false;
   #closed = false;
   readonly #codes: Int8Array;
+  readonly #ids: string[] = [];
 
   /** Builds the environment for a world configuration. */
   constructor(options: EnvOptions) {
@@ -181,6 +185,29 @@ export class AlertTriageEnv {
    */
   stepCodes(codes: ArrayLike<number>): StepResult {
     this.#assertRunning();
+    this.#encodeCodes(codes);
+    return this.#advance();
+  }
+
+  /**
+   * The lean path for trainers and benchmarks: validates `codes` like
+   * {@link AlertTriageEnv.stepCodes}, advances the world and returns only the reward. Read the
+   * rest from {@link AlertTriageEnv.world} (`terminated`, `truncated`, `queue`, ...) or call
+   * {@link AlertTriageEnv.observation} when needed. Builds no objects.
+   */
+  stepFast(codes: ArrayLike<number>): number {
+    this.#assertRunning();
+    this.#encodeCodes(codes);
+    const w = this.world;
+    w.step(this.#codes);
+    this.#steps++;
+    const value = w.lastReward();
+    this.#return += value;
+    if (w.terminated || w.truncated) this.#running = false;
+    return value;
+  }
+
+  #encodeCodes(codes: ArrayLike<number>): void {
     const n = this.world.queueLength;
     if (codes.length > n) {
       throw new InvalidActionError("codes", `${codes.length} codes for ${n} queued alerts`);
@@ -195,7 +222,6 @@ export class AlertTriageEnv {
     }
     this.#checkBudget(investigations, "codes");
     for (let i = 0; i < n; i++) this.#codes[i] = i < codes.length ? codes[i] : DELAY;
-    return this.#advance();
   }
 
   /** The current observation (what the agent sees). */
@@ -205,7 +231,7 @@ export class AlertTriageEnv {
     for (let i = 0; i < w.queueLength; i++) {
       const a = w.queue[i];
       alerts[i] = {
-        id: alertId(a),
+        id: this.#ids[a] ??= alertId(a),
         visible_severity: round4(w.aVisSev[a]),
         confidence: round4(w.aConf[a]),
         alert_type: ALERT_TYPES[w.aType[a]],
@@ -371,8 +397,8 @@ export class AlertTriageEnv {
     for (let i = 0; i < REWARD_COMPONENTS.length; i++) {
       components[REWARD_COMPONENTS[i]] = w.rewardCounts[i] * REWARD_WEIGHTS[i] || 0;
     }
-    const mask: number[][] = new Array(w.queueLength);
-    for (let i = 0; i < w.queueLength; i++) mask[i] = [w.budget > 0 ? 1 : 0, 1, 1, 1];
+    const row = w.budget > 0 ? MASK_ALL : MASK_NO_INVESTIGATE;
+    const mask: (readonly number[])[] = new Array(w.queueLength).fill(row);
     return {
       reward_components: components,
       damage: round4(w.damage),

@@ -22,7 +22,7 @@ import { Rng } from "../rng.ts";
 import { makeEnv } from "../../tasks/registry.ts";
 
 /** Which environment API the random policy drives. */
-export type StepApi = "codes" | "object";
+export type StepApi = "fast" | "codes" | "object";
 
 /** Options of {@link measureStepsPerSecond}. */
 export interface ThroughputOptions {
@@ -126,7 +126,15 @@ export function randomStepper(
   let episodes = 0;
   env.reset({ seed: nextSeed++, options: { episode_id: "bench" } });
   const w = env.world;
-  const step = api === "codes"
+  const step = api === "fast"
+    ? () => {
+      env.stepFast(policy.next(w.queueLength, w.budget));
+      if (w.terminated || w.truncated) {
+        episodes++;
+        env.reset({ seed: nextSeed++, options: { episode_id: "bench" } });
+      }
+    }
+    : api === "codes"
     ? () => {
       const r = env.stepCodes(policy.next(w.queueLength, w.budget));
       if (r.terminated || r.truncated) {
