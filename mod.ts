@@ -33,7 +33,19 @@ export {
   type StepInfo,
   type StepResult,
 } from "./src/env.ts";
-export { DEFAULT_WORLD, MAX_ARRIVALS_PER_TICK, type WorldConfig } from "./src/sim/config.ts";
+export {
+  DEFAULT_WORLD,
+  MAX_ARRIVALS_PER_TICK,
+  type ReplayAlert,
+  type WorldConfig,
+} from "./src/sim/config.ts";
+export {
+  type AlertSource,
+  bucketIntoTicks,
+  type BucketOptions,
+  replayWorld,
+  type TimedAlert,
+} from "./src/sim/replay.ts";
 export { World } from "./src/sim/world.ts";
 export {
   dependentsOf,
@@ -73,3 +85,58 @@ export {
   TASKS,
   UnknownTaskError,
 } from "./tasks/registry.ts";
+export {
+  AGENT_NAMES,
+  AgentUnavailableError,
+  BASELINE_AGENTS,
+  createAgent,
+  ppoPolicyUrl,
+  UnknownAgentError,
+} from "./src/eval/agent_registry.ts";
+export {
+  CI_LEVEL,
+  DEFAULT_SEEDS,
+  EVAL_SEED_START,
+  type EvalProgress,
+  type EvalResult,
+  evalSeeds,
+  type EvalSummary,
+  evaluate,
+  type EvaluateOptions,
+  summarize,
+} from "./src/eval/evaluate.ts";
+export {
+  EpisodeError,
+  type EpisodeRun,
+  type EpisodeSummary,
+  runEpisode,
+  type RunEpisodeOptions,
+} from "./src/eval/episode.ts";
+export {
+  type EpisodeRecording,
+  parseRecording,
+  parseRecordings,
+  type RecordedOutcome,
+  type RecordedStep,
+  RECORDING_FORMAT,
+  RecordingFormatError,
+  serializeRecording,
+} from "./src/eval/recording.ts";
+export { regradeRecording, type RegradeResult } from "./src/eval/regrade.ts";
+export {
+  EPISODE_COLUMNS,
+  episodesCsv,
+  pivotMarkdown,
+  reportMarkdown,
+  resultJson,
+  SUMMARY_COLUMNS,
+  summaryCsv,
+  summaryMarkdown,
+} from "./src/eval/report.ts";
+export {
+  type MeanInterval,
+  meanInterval,
+  type ProportionInterval,
+  studentTQuantile,
+  wilsonInterval,
+} from "./src/eval/stats.ts";
