@@ -1,0 +1,322 @@
+/**
+ * The ingest HTTP sub-app (Hono), mounted by the server with `app.route("/", createIngestApp())`.
+ *
+ * | route                                  | what                                                |
+ * | -------------------------------------- | --------------------------------------------------- |
+ * | `POST /ingest/alerts`                  | any format, detected from the body                  |
+ * | `POST /ingest/alerts/{format}`         | `alertmanager`, `grafana`, `pagerduty`, `datadog`, `generic` |
+ * | `GET /ingest/alerts`                   | stored alerts, newest first: `status`, `source`, `type`, `limit` (≤ 500), `cursor`, `offset` |
+ * | `GET /ingest/stats`                    | open / total / backlog bound                        |
+ *
+ * A POST answers **202** (PagerDuty-style `{"status":"success","dedup_key":...,"results":[...]}`)
+ * only after the store committed. Errors, never a 500: **400** empty / non-UTF-8 / malformed JSON;
+ * **401** missing or wrong bearer token; **403** missing or wrong HMAC signature; **404** unknown
+ * format; **413** body over the limit; **422** a body the format rejects, naming the field
+ * (`{"detail":[{"type":"invalid_alert","loc":["body","alerts",0,"labels"],"msg":...}],
+ * "field":"alerts[0].labels"}`); **429** backlog full, with `Retry-After`; **503** store unavailable.
+ * Log lines (JSON) carry route, status, source and counts — never a header or a credential.
+ *
+ * @example
+ * ```ts
+ * import { createIngestApp } from "./routes.ts";
+ * import { IngestStore } from "./store.ts";
+ * const app = createIngestApp({ store: await IngestStore.open(":memory:"), log: () => {} });
+ * const res = await app.request("/ingest/alerts", { method: "POST",
+ *   body: JSON.stringify({ title: "Disk full on db-1", dedup_key: "disk-db-1" }) });
+ * console.assert(res.status === 202);
+ * ```
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import type { Context } from "hono";
+import { ALERT_TYPES } from "../models.ts";
+import { ALT_SIGNATURE_HEADER, checkBearer, SIGNATURE_HEADER, verifySignature } from "./auth.ts";
+import { DEFAULT_INGEST_CONFIG, type IngestConfig, ingestConfigFromEnv } from "./config.ts";
+import { normalizeAny, normalizeAs } from "./detect.ts";
+import { IngestFormatError } from "./errors.ts";
+import {
+  ALERT_SOURCES,
+  ALERT_STATUSES,
+  type AlertSource,
+  type NormalizedAlert,
+} from "./normalized_alert.ts";
+import { BacklogFullError, IngestStore, sharedIngestStore } from "./store.ts";
+import { BadCursorError, type ListQuery, MAX_PAGE } from "./store_query.ts";
+
+/** Options of {@link createIngestApp}. */
+export interface IngestAppOptions {
+  /** The store, or a function opening it (default: {@link sharedIngestStore} of the config). */
+  store?: IngestStore | (() => Promise<IngestStore>);
+  /** Settings over the environment's (`ingestConfigFromEnv()`). */
+  config?: Partial<IngestConfig>;
+  /** Where JSON log lines go (default `console.log`). */
+  log?: (line: string) => void;
+  /** Milliseconds clock for receipt times (default `Date.now`). */
+  now?: () => number;
+}
+
+/** An error answer: status, `detail`, extra fields and headers. */
+class Reply extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: unknown,
+    readonly extra: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof detail === "string" ? detail : "invalid request");
+  }
+}
+
+/**
+ * `alerts[0].labels` → `["body", "alerts", 0, "labels"]`.
+ *
+ * @example
+ * ```ts
+ * import { fieldLoc } from "./routes.ts";
+ * console.assert(fieldLoc("alerts[0].labels").join() === "body,alerts,0,labels");
+ * ```
+ */
+export function fieldLoc(field: string): (string | number)[] {
+  if (field === "body") return ["body"];
+  const parts = field.split(/\.|(?=\[)/).filter((p) => p !== "");
+  return ["body", ...parts.map((p) => /^\[(\d+)\]$/.test(p) ? Number(p.slice(1, -1)) : p)];
+}
+
+function invalid(e: IngestFormatError): Reply {
+  return new Reply(
+    422,
+    e.issues.map((i) => ({
+      type: "invalid_alert",
+      loc: fieldLoc(i.field),
+      msg: `${i.field}: ${i.reason}`,
+    })),
+    { field: e.field, ...(e.source ? { source: e.source } : {}) },
+  );
+}
+
+/** Reads at most `max` bytes of a body (413 beyond, without reading the rest). */
+async function readLimited(request: Request, max: number): Promise<Uint8Array> {
+  const tooLarge = new Reply(413, `Request body larger than ${max} bytes`);
+  if (Number(request.headers.get("content-length") ?? 0) > max) throw tooLarge;
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > max) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge;
+      }
+      parts.push(value);
+    }
+  } catch (e) {
+    throw e instanceof Reply ? e : new Reply(400, "Could not read the request body");
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) (out.set(p, at), at += p.length);
+  return out;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function parseJson(bytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new Reply(400, "Request body is not valid UTF-8");
+  }
+  if (text.trim() === "") throw new Reply(400, "Empty request body (expected a JSON alert)");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Reply(400, `Malformed JSON: ${e instanceof Error ? e.message : "parse error"}`);
+  }
+}
+
+function normalizeBody(body: unknown, format: AlertSource | undefined, at: number) {
+  const options = { receivedAt: new Date(at) };
+  try {
+    return format ? normalizeAs(format, body, options) : normalizeAny(body, options);
+  } catch (e) {
+    if (e instanceof IngestFormatError) throw invalid(e);
+    throw new Reply(422, [{ type: "invalid_alert", loc: ["body"], msg: "body: not an alert" }], {
+      field: "body",
+    });
+  }
+}
+
+function listQuery(q: Record<string, string>): ListQuery {
+  const bad = (name: string, msg: string) =>
+    new Reply(422, [{ type: "invalid_query", loc: ["query", name], msg }], { field: name });
+  const oneOf = <T extends string>(name: string, value: string | undefined, all: readonly T[]) => {
+    if (value === undefined || value === "") return undefined;
+    const v = (name === "type" ? value.toUpperCase() : value.toLowerCase()) as T;
+    if (!all.includes(v)) throw bad(name, `${name} must be one of ${all.join("|")}`);
+    return v;
+  };
+  const int = (name: string, min: number, max: number) => {
+    const raw = q[name];
+    if (raw === undefined || raw === "") return undefined;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw bad(name, `${name} must be an integer in ${min}..${max}`);
+    }
+    return n;
+  };
+  return {
+    status: oneOf("status", q.status, ALERT_STATUSES),
+    source: oneOf("source", q.source, ALERT_SOURCES),
+    alert_type: oneOf("type", q.type ?? q.alert_type, ALERT_TYPES),
+    limit: int("limit", 1, MAX_PAGE),
+    offset: int("offset", 0, 1_000_000),
+    cursor: q.cursor || undefined,
+  };
+}
+
+/**
+ * The ingest sub-app (see the module doc). Settings come from `options.config` over the
+ * environment; the store is opened on first use, so mounting never blocks or throws.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { createIngestApp } from "./routes.ts";
+ * const app = new Hono();
+ * app.route("/", createIngestApp({ config: { kvPath: ":memory:" }, log: () => {} }));
+ * console.assert((await app.request("/ingest/alerts/nope", { method: "POST" })).status === 404);
+ * ```
+ */
+export function createIngestApp(options: IngestAppOptions = {}): Hono {
+  const config: IngestConfig = {
+    ...DEFAULT_INGEST_CONFIG,
+    ...ingestConfigFromEnv(),
+    ...options.config,
+  };
+  const log = options.log ?? ((line: string) => console.log(line));
+  const now = options.now ?? Date.now;
+  const given = options.store;
+  const store = (): Promise<IngestStore> =>
+    given instanceof IngestStore
+      ? Promise.resolve(given)
+      : given
+      ? given()
+      : sharedIngestStore(config);
+  const openStore = async (): Promise<IngestStore> => {
+    try {
+      return await store();
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new Reply(503, `Alert store unavailable: ${why}`, {}, { "Retry-After": "5" });
+    }
+  };
+
+  const app = new Hono();
+
+  const respond = async (
+    c: Context,
+    route: string,
+    fn: () => Promise<[number, Record<string, unknown>, Record<string, string>?]>,
+  ): Promise<Response> => {
+    let status: number;
+    let body: Record<string, unknown>;
+    let headers: Record<string, string> = {};
+    try {
+      [status, body, headers = {}] = await fn();
+    } catch (e) {
+      const r = e instanceof Reply
+        ? e
+        : e instanceof BadCursorError
+        ? new Reply(422, [{ type: "invalid_query", loc: ["query", "cursor"], msg: e.message }])
+        : e instanceof BacklogFullError
+        ? new Reply(429, e.message, {}, { "Retry-After": String(config.retryAfterSeconds) })
+        : e instanceof IngestFormatError
+        ? invalid(e)
+        : new Reply(503, "Alert store error; retry later", {}, { "Retry-After": "5" });
+      if (!(e instanceof Reply) && r.status === 503) {
+        log(JSON.stringify({ event: "ingest_error", route, error: String(e) }));
+      }
+      [status, body, headers] = [r.status, { detail: r.detail, ...r.extra }, r.headers];
+    }
+    if (status !== 200) {
+      const detail = typeof body.detail === "string" && status !== 400 ? body.detail : undefined;
+      log(JSON.stringify({ event: "ingest", route, status, ...summary(body), detail }));
+    }
+    if (status === 401) headers["WWW-Authenticate"] = 'Bearer realm="ingest"';
+    return c.json(body, status as 200, headers);
+  };
+
+  const authorize = async (c: Context): Promise<void> => {
+    const fail = await checkBearer(c.req.header("authorization"), config.token);
+    if (fail) throw new Reply(fail.status, fail.message);
+  };
+
+  const ingest = (c: Context, format: AlertSource | undefined) =>
+    respond(c, format ? `POST /ingest/alerts/${format}` : "POST /ingest/alerts", async () => {
+      await authorize(c);
+      const bytes = await readLimited(c.req.raw, config.maxBodyBytes);
+      const sig = c.req.header(SIGNATURE_HEADER) ?? c.req.header(ALT_SIGNATURE_HEADER);
+      const sigFail = await verifySignature(bytes, sig, config.hmacSecret);
+      if (sigFail) throw new Reply(sigFail.status, sigFail.message);
+      const body = parseJson(bytes);
+      const receivedAtMs = now();
+      const alerts: NormalizedAlert[] = normalizeBody(body, format, receivedAtMs);
+      const results = await (await openStore()).ingest(alerts, { receivedAtMs });
+      const ignored = results.filter((r) => r.outcome === "ignored").length;
+      return [202, {
+        status: "success",
+        message: "Event processed",
+        dedup_key: results[0]?.dedup_key ?? null,
+        source: alerts[0]?.source ?? format ?? null,
+        accepted: results.length - ignored,
+        ignored,
+        results,
+      }];
+    });
+
+  app.post("/ingest/alerts", (c) => ingest(c, undefined));
+  app.post("/ingest/alerts/:format", (c) => {
+    const format = c.req.param("format") as AlertSource;
+    if (!ALERT_SOURCES.includes(format)) {
+      return respond(c, "POST /ingest/alerts/:format", () => {
+        throw new Reply(
+          404,
+          `Unknown alert format ${JSON.stringify(format)}; known: ${ALERT_SOURCES.join(", ")}`,
+        );
+      });
+    }
+    return ingest(c, format);
+  });
+  app.get("/ingest/alerts", (c) =>
+    respond(c, "GET /ingest/alerts", async () => {
+      await authorize(c);
+      const query = listQuery(c.req.query());
+      const page = await (await openStore()).list(query);
+      return [200, {
+        count: page.alerts.length,
+        next_cursor: page.next_cursor,
+        alerts: page.alerts,
+      }];
+    }));
+  app.get("/ingest/stats", (c) =>
+    respond(c, "GET /ingest/stats", async () => {
+      await authorize(c);
+      return [200, { ...await (await openStore()).stats() }];
+    }));
+  return app;
+}
+
+function summary(body: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(body.results)) return body.field ? { field: body.field } : {};
+  const outcomes: Record<string, number> = {};
+  for (const r of body.results as { outcome: string }[]) {
+    outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+  }
+  return { source: body.source, outcomes };
+}
