@@ -1,0 +1,167 @@
+/**
+ * Load test: many concurrent WebSocket sessions on `/ws`, each playing the rule-based agent for
+ * a number of steps (resetting whenever an episode ends, episode `e` of session `i` seeded
+ * `i * 100000 + e`), then checks that every session's trajectory equals its in-process replay
+ * and prints p50/p99 step latency.
+ *
+ * ```sh
+ * deno run --allow-net --allow-run --allow-env --allow-read scripts/server/load.ts \
+ *   [--sessions 200] [--steps 1000] [--url http://127.0.0.1:8000]
+ * ```
+ * Without `--url` it spawns the server (`deno serve`, least-privilege flags) on a free port.
+ * Exit code 1 on any error or mismatch.
+ *
+ * @module
+ */
+import { TASK_IDS } from "../../tasks/registry.ts";
+import type { Observation } from "../../src/models.ts";
+import { spawnServer } from "./spawn.ts";
+import { fnv1a, replayTrajectory, rulePolicy } from "./trajectory.ts";
+import { WsClient } from "./ws_client.ts";
+
+/** Options of {@link runLoad}. */
+export interface LoadOptions {
+  /** Server base URL (`http://host:port`). */
+  url: string;
+  /** Concurrent sessions. */
+  sessions: number;
+  /** Steps per session. */
+  steps: number;
+}
+
+/** What {@link runLoad} measured. */
+export interface LoadReport {
+  /** Sessions run. */
+  sessions: number;
+  /** Steps taken in all. */
+  steps: number;
+  /** Resets sent in all. */
+  resets: number;
+  /** Error frames and transport failures. */
+  errors: string[];
+  /** Sessions whose trajectory differs from the in-process replay. */
+  mismatches: string[];
+  /** Median step round trip, ms. */
+  p50Ms: number;
+  /** 99th percentile step round trip, ms. */
+  p99Ms: number;
+  /** Steps per second over the whole run. */
+  stepsPerSecond: number;
+  /** Wall time, s. */
+  seconds: number;
+}
+
+/** The seed of episode `e` of session `i`. */
+export const loadSeed = (i: number, e: number): number => i * 100000 + e;
+
+async function runSession(
+  wsUrl: string,
+  i: number,
+  steps: number,
+  latencies: Float64Array,
+  report: LoadReport,
+): Promise<void> {
+  const task = TASK_IDS[i % TASK_IDS.length];
+  const policy = rulePolicy();
+  const hashes: number[] = [];
+  const ws = await WsClient.connect(wsUrl);
+  try {
+    let episode = 0;
+    let observation: Observation | null = null;
+    for (let n = 0; n < steps; n++) {
+      if (observation === null) {
+        const reply = await ws.request({
+          type: "reset",
+          data: { task_id: task, seed: loadSeed(i, episode++), agent: "load" },
+        });
+        report.resets++;
+        if (reply.type !== "observation") throw new Error(JSON.stringify(reply).slice(0, 300));
+        hashes.push(fnv1a(JSON.stringify(reply.data)));
+        observation = reply.data.observation;
+      }
+      const t0 = performance.now();
+      ws.send({ type: "step", data: policy(observation!) });
+      const text = await ws.next();
+      latencies[i * steps + n] = performance.now() - t0;
+      const reply = JSON.parse(text);
+      if (reply.type !== "observation") throw new Error(text.slice(0, 300));
+      report.steps++;
+      hashes.push(fnv1a(JSON.stringify(reply.data)));
+      observation = reply.data.done ? null : reply.data.observation;
+    }
+  } catch (err) {
+    report.errors.push(`session ${i}: ${err instanceof Error ? err.message : err}`);
+    return;
+  } finally {
+    await ws.close();
+  }
+  const expected = replayTrajectory(task, (e) => loadSeed(i, e), steps);
+  const first = expected.findIndex((h, k) => h !== hashes[k]);
+  if (first >= 0 || expected.length !== hashes.length) {
+    report.mismatches.push(`session ${i} (${task}): first difference at reply ${first}`);
+  }
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (!sorted.length) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/** Runs the load against a server. */
+export async function runLoad(options: LoadOptions): Promise<LoadReport> {
+  const wsUrl = options.url.replace(/^http/, "ws") + "/ws";
+  const latencies = new Float64Array(options.sessions * options.steps);
+  const report: LoadReport = {
+    sessions: options.sessions,
+    steps: 0,
+    resets: 0,
+    errors: [],
+    mismatches: [],
+    p50Ms: 0,
+    p99Ms: 0,
+    stepsPerSecond: 0,
+    seconds: 0,
+  };
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: options.sessions },
+      (_, i) => runSession(wsUrl, i, options.steps, latencies, report),
+    ),
+  );
+  report.seconds = (performance.now() - t0) / 1000;
+  const measured = latencies.subarray(0, options.sessions * options.steps).slice().sort();
+  report.p50Ms = percentile(measured, 0.5);
+  report.p99Ms = percentile(measured, 0.99);
+  report.stepsPerSecond = report.steps / report.seconds;
+  return report;
+}
+
+function flag(name: string, fallback: string): string {
+  const i = Deno.args.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < Deno.args.length ? Deno.args[i + 1] : fallback;
+}
+
+if (import.meta.main) {
+  const sessions = Number(flag("sessions", "200"));
+  const steps = Number(flag("steps", "1000"));
+  const given = flag("url", "");
+  const server = given ? null : await spawnServer({
+    ALERT_TRIAGE_MAX_SESSIONS: String(sessions + 8),
+  });
+  const url = given || server!.url;
+  const report = await runLoad({ url, sessions, steps });
+  const alive = server ? server.alive() : true;
+  await server?.stop();
+  console.log(
+    `load: ${report.sessions} WebSocket sessions x ${steps} steps against ${url}\n` +
+      `  steps ${report.steps}, resets ${report.resets}, errors ${report.errors.length}, ` +
+      `replay mismatches ${report.mismatches.length}, server alive ${alive}\n` +
+      `  step latency p50 ${report.p50Ms.toFixed(3)} ms, p99 ${report.p99Ms.toFixed(3)} ms; ` +
+      `${report.stepsPerSecond.toFixed(0)} steps/s over ${report.seconds.toFixed(2)} s`,
+  );
+  for (const line of [...report.errors, ...report.mismatches].slice(0, 10)) console.log(line);
+  const ok = report.errors.length === 0 && report.mismatches.length === 0 &&
+    report.steps === sessions * steps && alive;
+  Deno.exit(ok ? 0 : 1);
+}

@@ -1,0 +1,116 @@
+/**
+ * A small lock-step WebSocket client for tests, the load script and the benchmark: send a frame,
+ * await the next reply, observe the close code.
+ *
+ * @example
+ * ```ts
+ * import { WsClient } from "./ws_client.ts";
+ * const ws = await WsClient.connect("ws://127.0.0.1:8000/ws");
+ * const reply = await ws.request({ type: "reset", data: { seed: 1 } });
+ * await ws.close();
+ * ```
+ *
+ * @module
+ */
+
+/** How the socket closed. */
+export interface CloseInfo {
+  /** Close code (1000 normal, 1006 abnormal). */
+  code: number;
+  /** Close reason. */
+  reason: string;
+}
+
+/** A WebSocket with a message queue. */
+export class WsClient {
+  /** The socket. */
+  readonly socket: WebSocket;
+  /** Resolves when the socket has closed. */
+  readonly closed: Promise<CloseInfo>;
+  readonly #queue: string[] = [];
+  readonly #waiters: { resolve: (s: string) => void; reject: (e: Error) => void }[] = [];
+  #closeInfo: CloseInfo | null = null;
+
+  private constructor(socket: WebSocket) {
+    this.socket = socket;
+    socket.onmessage = (e: MessageEvent) => {
+      const text = typeof e.data === "string" ? e.data : "";
+      const waiter = this.#waiters.shift();
+      if (waiter) waiter.resolve(text);
+      else this.#queue.push(text);
+    };
+    this.closed = new Promise((resolve) => {
+      socket.onclose = (e: CloseEvent) => {
+        this.#closeInfo = { code: e.code, reason: e.reason };
+        for (const w of this.#waiters.splice(0)) {
+          w.reject(new Error(`socket closed (${e.code})`));
+        }
+        resolve(this.#closeInfo);
+      };
+    });
+    socket.onerror = () => {};
+  }
+
+  /** Opens a socket and waits for the handshake. */
+  static connect(url: string, timeoutMs = 10000): Promise<WsClient> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      const client = new WsClient(socket);
+      const timer = setTimeout(() => reject(new Error(`connect timeout: ${url}`)), timeoutMs);
+      socket.onopen = () => {
+        clearTimeout(timer);
+        resolve(client);
+      };
+      client.closed.then((info) => {
+        clearTimeout(timer);
+        reject(new Error(`closed before open (${info.code})`));
+      });
+    });
+  }
+
+  /** Sends a frame (objects are JSON-encoded). */
+  send(frame: string | object | Uint8Array): void {
+    if (frame instanceof Uint8Array || typeof frame === "string") this.socket.send(frame);
+    else this.socket.send(JSON.stringify(frame));
+  }
+
+  /** The next text frame received (rejects if the socket closes first or on timeout). */
+  next(timeoutMs = 30000): Promise<string> {
+    const queued = this.#queue.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    if (this.#closeInfo) {
+      return Promise.reject(new Error(`socket closed (${this.#closeInfo.code})`));
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const i = this.#waiters.indexOf(waiter);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        reject(new Error("timeout waiting for a frame"));
+      }, timeoutMs);
+      const waiter = {
+        resolve: (s: string) => {
+          clearTimeout(timer);
+          resolve(s);
+        },
+        reject: (e: Error) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+      this.#waiters.push(waiter);
+    });
+  }
+
+  /** Sends a frame and returns the parsed reply. */
+  // deno-lint-ignore no-explicit-any
+  async request(frame: string | object): Promise<any> {
+    this.send(frame);
+    return JSON.parse(await this.next());
+  }
+
+  /** Closes the socket (code 1000) and waits until it is closed. */
+  async close(): Promise<CloseInfo> {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1000);
+    return await this.closed;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Server configuration: the options of {@link createApp} and how they are read from environment
+ * variables (`ALERT_TRIAGE_*`) by the `deno serve` entry point.
+ *
+ * @example
+ * ```ts
+ * import { optionsFromEnv } from "./config.ts";
+ * const options = optionsFromEnv((name) => name === "ALERT_TRIAGE_MAX_SESSIONS" ? "8" : undefined);
+ * console.assert(options.maxSessions === 8);
+ * ```
+ *
+ * @module
+ */
+import denoJson from "../../deno.json" with { type: "json" };
+import { TASK_IDS } from "../../tasks/registry.ts";
+
+/** Package version, from deno.json (also the OpenAPI `info.version`). */
+export const VERSION: string = denoJson.version;
+
+/** Environment name reported by `/metadata` and `openenv.yaml`. */
+export const ENV_NAME: string = "alert_triage";
+
+/** One-paragraph description reported by `/metadata`. */
+export const ENV_DESCRIPTION: string =
+  "IT alert triage and incident response: agents see a noisy stream of alerts and must " +
+  "INVESTIGATE, IGNORE, ESCALATE or DELAY each one under a per-tick investigation budget, " +
+  "while hidden correlations turn neglected critical alerts into cascading failures.";
+
+/** Options of the server. */
+export interface ServerOptions {
+  /** Most sessions alive at once (HTTP, MCP and WebSocket together). */
+  maxSessions: number;
+  /** Sessions untouched for this long are closed, in seconds (0 disables expiry). */
+  sessionIdleSeconds: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Task played by a new session until a reset names another. */
+  defaultTask: string;
+  /** Seeds of the rule-baseline episodes per task in the `/metrics` JSON comparison. */
+  baselineEpisodes: number;
+  /** Milliseconds clock (injectable for tests of idle expiry). */
+  now: () => number;
+}
+
+/** The defaults: 256 sessions, 10 minutes idle expiry, 1 MiB bodies, task `easy`. */
+export const DEFAULT_OPTIONS: Readonly<ServerOptions> = {
+  maxSessions: 256,
+  sessionIdleSeconds: 600,
+  maxBodyBytes: 1024 * 1024,
+  defaultTask: "easy",
+  baselineEpisodes: 20,
+  now: () => performance.timeOrigin + performance.now(),
+};
+
+/** Names of the environment variables read by {@link optionsFromEnv}. */
+export const ENV_VARS = {
+  maxSessions: "ALERT_TRIAGE_MAX_SESSIONS",
+  sessionIdleSeconds: "ALERT_TRIAGE_SESSION_IDLE_SECONDS",
+  maxBodyBytes: "ALERT_TRIAGE_MAX_BODY_BYTES",
+  defaultTask: "ALERT_TRIAGE_DEFAULT_TASK",
+  baselineEpisodes: "ALERT_TRIAGE_BASELINE_EPISODES",
+} as const;
+
+function numberVar(
+  get: (name: string) => string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+): number {
+  const raw = get(name);
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min) {
+    throw new RangeError(`${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+/**
+ * Options from `ALERT_TRIAGE_*` environment variables over {@link DEFAULT_OPTIONS}; throws a
+ * RangeError naming the variable for a malformed value.
+ */
+export function optionsFromEnv(
+  get: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): ServerOptions {
+  const defaultTask = get(ENV_VARS.defaultTask) || DEFAULT_OPTIONS.defaultTask;
+  if (!TASK_IDS.includes(defaultTask)) {
+    throw new RangeError(
+      `${ENV_VARS.defaultTask} must be one of ${TASK_IDS.join(", ")}, got ${defaultTask}`,
+    );
+  }
+  return {
+    ...DEFAULT_OPTIONS,
+    maxSessions: Math.floor(
+      numberVar(get, ENV_VARS.maxSessions, DEFAULT_OPTIONS.maxSessions, 1),
+    ),
+    sessionIdleSeconds: numberVar(
+      get,
+      ENV_VARS.sessionIdleSeconds,
+      DEFAULT_OPTIONS.sessionIdleSeconds,
+      0,
+    ),
+    maxBodyBytes: Math.floor(
+      numberVar(get, ENV_VARS.maxBodyBytes, DEFAULT_OPTIONS.maxBodyBytes, 1024),
+    ),
+    defaultTask,
+    baselineEpisodes: Math.floor(
+      numberVar(get, ENV_VARS.baselineEpisodes, DEFAULT_OPTIONS.baselineEpisodes, 1),
+    ),
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The server as a command (what `deno task compile` builds into one binary):
+ *
+ * ```sh
+ * deno run --allow-net --allow-env=ALERT_TRIAGE_* src/server/serve.ts [--port 8000] [--host 0.0.0.0]
+ * ./dist/alert-triage-server --port 8000
+ * ```
+ *
+ * Options besides the address come from the `ALERT_TRIAGE_*` environment variables (see
+ * `config.ts`). Sessions live in memory: scale out with several processes behind a sticky load
+ * balancer.
+ *
+ * @module
+ */
+import { createApp } from "./app.ts";
+import { optionsFromEnv } from "./config.ts";
+
+/** Parsed command line. */
+export interface ServeArgs {
+  /** Port to listen on. */
+  port: number;
+  /** Interface to listen on. */
+  hostname: string;
+}
+
+/** Parses `--port N` / `--host H` (also `--port=N`); throws on anything else. */
+export function parseServeArgs(args: readonly string[]): ServeArgs {
+  const out: ServeArgs = { port: 8000, hostname: "0.0.0.0" };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split("=", 2);
+    const value = inline ?? args[++i];
+    if (flag === "--port") {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new RangeError(`--port must be 0..65535, got ${value}`);
+      }
+      out.port = port;
+    } else if (flag === "--host") {
+      if (!value) throw new RangeError("--host needs a value");
+      out.hostname = value;
+    } else {
+      throw new RangeError(`unknown argument ${args[i]}; usage: [--port 8000] [--host 0.0.0.0]`);
+    }
+  }
+  return out;
+}
+
+if (import.meta.main) {
+  let args: ServeArgs;
+  try {
+    args = parseServeArgs(Deno.args);
+  } catch (err) {
+    console.error((err as Error).message);
+    Deno.exit(2);
+  }
+  const server = createApp(optionsFromEnv());
+  server.startReaper();
+  Deno.serve({
+    port: args.port,
+    hostname: args.hostname,
+    onListen: ({ hostname, port }) =>
+      console.error(`alert-triage: listening on http://${hostname}:${port}/`),
+  }, server.fetch);
+}

@@ -1,0 +1,154 @@
+/**
+ * OpenEnv's `/ws` protocol, transport-free: one text frame in, at most one reply out, plus
+ * whether to close the socket. Frames are `{"type": "reset"|"step"|"state"|"close"|"mcp",
+ * "data": ...}` (a step's `data` is the action itself); replies are `observation`, `state`,
+ * `mcp` or `error` frames whose codes (`INVALID_JSON`, `UNKNOWN_TYPE`, `VALIDATION_ERROR`,
+ * `EXECUTION_ERROR`, `SESSION_ERROR`) and close behaviour match openenv-core 0.3.0.
+ *
+ * @example
+ * ```ts
+ * import { Metrics } from "./metrics.ts";
+ * import { SessionStore } from "./session_store.ts";
+ * import { handleOpenEnvFrame } from "./ws_protocol.ts";
+ * const store = new SessionStore({ maxSessions: 4, sessionIdleSeconds: 0, defaultTask: "easy",
+ *   now: () => 0 }, new Metrics());
+ * const session = store.create("ws");
+ * const out = handleOpenEnvFrame('{"type":"reset","data":{"seed":1}}', session, store);
+ * console.assert(out.reply?.startsWith('{"type":"observation"'));
+ * ```
+ *
+ * @module
+ */
+import { EpisodeNotRunningError, InvalidActionError } from "../errors.ts";
+import { UnknownTaskError } from "../../tasks/registry.ts";
+import { describe, isObject } from "./body.ts";
+import { actionDetail, type DetailItem, HttpError } from "./http_errors.ts";
+import { handleJsonRpc } from "./mcp.ts";
+import type { Metrics } from "./metrics.ts";
+import { parseResetBody } from "./request_schemas.ts";
+import type { Session } from "./session.ts";
+import type { SessionStore } from "./session_store.ts";
+import { openenvResult } from "./wire.ts";
+
+/** What to do after a frame. */
+export interface FrameOutcome {
+  /** Text frame to send back, if any. */
+  reply?: string;
+  /** Close the socket (code 1000) after sending the reply. */
+  close?: boolean;
+}
+
+/** An OpenEnv error frame. */
+export function errorFrame(code: string, message: string, extra: object = {}): string {
+  return JSON.stringify({ type: "error", data: { message, code, ...extra } });
+}
+
+function validationError(errors: DetailItem[], metrics: Metrics): FrameOutcome {
+  metrics.recordError("validation");
+  const first = errors[0];
+  const where = first && first.loc.length ? `${first.loc.join(".")}: ` : "";
+  const message = first ? `Invalid message: ${where}${first.msg}` : "Invalid message";
+  return { reply: errorFrame("VALIDATION_ERROR", message, { errors }) };
+}
+
+/** Detail items for top-level keys a message type does not allow. */
+function extraKeys(frame: Record<string, unknown>, allowed: readonly string[]): DetailItem[] {
+  return Object.keys(frame).filter((k) => !allowed.includes(k)).map((k) => ({
+    type: "extra_forbidden",
+    loc: [k],
+    msg: "Extra inputs are not permitted",
+  }));
+}
+
+function dataProblem(frame: Record<string, unknown>, required: boolean): DetailItem[] {
+  if (!("data" in frame)) {
+    return required ? [{ type: "missing", loc: ["data"], msg: "Field required" }] : [];
+  }
+  return isObject(frame.data)
+    ? []
+    : [{ type: "dict_type", loc: ["data"], msg: "Input should be a valid dictionary" }];
+}
+
+/** Handles one frame of an OpenEnv `/ws` session. */
+export function handleOpenEnvFrame(
+  raw: unknown,
+  session: Session,
+  store: SessionStore,
+): FrameOutcome {
+  const metrics = store.metrics;
+  if (typeof raw !== "string") {
+    metrics.recordError("session_error");
+    return {
+      reply: errorFrame("SESSION_ERROR", "Binary frames are not supported; send JSON text"),
+      close: true,
+    };
+  }
+  let frame: unknown;
+  try {
+    frame = JSON.parse(raw);
+  } catch (err) {
+    metrics.recordError("invalid_json");
+    const reason = err instanceof SyntaxError ? err.message : "too deeply nested";
+    return { reply: errorFrame("INVALID_JSON", `Invalid JSON: ${reason}`) };
+  }
+  if (!isObject(frame)) {
+    metrics.recordError("session_error");
+    const kind = Array.isArray(frame) ? "list" : frame === null ? "null" : typeof frame;
+    return {
+      reply: errorFrame("SESSION_ERROR", `Expected a JSON object frame, got ${kind}`),
+      close: true,
+    };
+  }
+  store.touch(session);
+  const type = frame.type;
+  try {
+    switch (type) {
+      case "reset": {
+        const problems = [...extraKeys(frame, ["type", "data"]), ...dataProblem(frame, false)];
+        if (problems.length) return validationError(problems, metrics);
+        const params = parseResetBody(frame.data ?? {}, []);
+        return { reply: observationFrame(openenvResult(session.reset(params))) };
+      }
+      case "step": {
+        const problems = [...extraKeys(frame, ["type", "data"]), ...dataProblem(frame, true)];
+        if (problems.length) return validationError(problems, metrics);
+        return { reply: observationFrame(openenvResult(session.step(frame.data))) };
+      }
+      case "state": {
+        const problems = extraKeys(frame, ["type"]);
+        if (problems.length) return validationError(problems, metrics);
+        return { reply: JSON.stringify({ type: "state", data: session.state() }) };
+      }
+      case "close": {
+        const problems = extraKeys(frame, ["type"]);
+        if (problems.length) return validationError(problems, metrics);
+        return { close: true };
+      }
+      case "mcp": {
+        const problems = [...extraKeys(frame, ["type", "data"]), ...dataProblem(frame, true)];
+        if (problems.length) return validationError(problems, metrics);
+        const data = handleJsonRpc(frame.data, { store, wsSession: session });
+        return { reply: JSON.stringify({ type: "mcp", data }) };
+      }
+      default:
+        metrics.recordError("unknown_type");
+        return {
+          reply: errorFrame("UNKNOWN_TYPE", `Unknown message type: ${describe(type)}`),
+        };
+    }
+  } catch (err) {
+    if (err instanceof InvalidActionError) return validationError(actionDetail(err, []), metrics);
+    if (err instanceof HttpError && Array.isArray(err.detail)) {
+      return validationError(err.detail, metrics);
+    }
+    if (err instanceof UnknownTaskError || err instanceof EpisodeNotRunningError) {
+      metrics.recordError(err instanceof UnknownTaskError ? "unknown_task" : "not_running");
+      return { reply: errorFrame("EXECUTION_ERROR", err.message) };
+    }
+    throw err;
+  }
+}
+
+function observationFrame(data: unknown): string {
+  return JSON.stringify({ type: "observation", data });
+}
