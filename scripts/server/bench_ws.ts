@@ -19,7 +19,39 @@
 import type { Observation } from "../../src/models.ts";
 import { spawnServer } from "./spawn.ts";
 import { type Policy, rulePolicy } from "./trajectory.ts";
-import { WsClient } from "./ws_client.ts";
+
+/** The leanest lock-step client: one pending reply, no timers (same for both servers). */
+class LeanSocket {
+  #socket: WebSocket;
+  #resolve: (text: string) => void = () => {};
+  private constructor(socket: WebSocket) {
+    this.#socket = socket;
+    socket.onmessage = (e: MessageEvent) => this.#resolve(e.data);
+  }
+  /** Opens a socket. */
+  static async open(url: string): Promise<LeanSocket> {
+    const socket = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      socket.onopen = resolve;
+      socket.onerror = reject;
+    });
+    return new LeanSocket(socket);
+  }
+  /** Sends a frame and parses the reply. */
+  // deno-lint-ignore no-explicit-any
+  request(frame: object): Promise<any> {
+    return new Promise((resolve) => {
+      this.#resolve = (text) => resolve(JSON.parse(text));
+      this.#socket.send(JSON.stringify(frame));
+    });
+  }
+  /** Closes the socket. */
+  close(): Promise<void> {
+    const closed = new Promise<void>((r) => this.#socket.onclose = () => r());
+    this.#socket.close(1000);
+    return closed;
+  }
+}
 
 /** One measurement. */
 export interface BenchRow {
@@ -49,7 +81,7 @@ async function timed(seconds: number, warmup: number, step: Stepper): Promise<[n
 
 /** WebSocket stepper against our server: rule agent, reset when an episode ends. */
 async function oursWs(url: string, policy: Policy): Promise<[Stepper, () => Promise<void>]> {
-  const ws = await WsClient.connect(url.replace(/^http/, "ws") + "/ws");
+  const ws = await LeanSocket.open(url.replace(/^http/, "ws") + "/ws");
   let seed = 0;
   let obs: Observation | null = null;
   const step = async () => {
@@ -82,7 +114,7 @@ function oursHttp(url: string, policy: Policy): Stepper {
 }
 
 async function refWs(url: string): Promise<[Stepper, () => Promise<void>]> {
-  const ws = await WsClient.connect(url.replace(/^http/, "ws") + "/ws");
+  const ws = await LeanSocket.open(url.replace(/^http/, "ws") + "/ws");
   await ws.request({ type: "reset", data: { seed: 0 } });
   const step = async () => {
     const r = await ws.request({ type: "step", data: { message: "hello" } });
