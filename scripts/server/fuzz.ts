@@ -8,7 +8,9 @@
  * deno run --allow-net --allow-run --allow-env --allow-read scripts/server/fuzz.ts \
  *   [--runs 10000] [--frames 3000] [--seed 42] [--url http://127.0.0.1:8000]
  * ```
- * Without `--url` it spawns the server (`deno serve`, least-privilege flags). Exit 1 on failure.
+ * Without `--url` it spawns the server (`deno serve`, least-privilege flags) with an in-memory
+ * alert store (`ALERT_TRIAGE_KV_PATH=:memory:`), so `/ingest/*` is fuzzed without touching
+ * `./data`. Exit 1 on failure.
  *
  * @module
  */
@@ -211,7 +213,10 @@ function flag(name: string, fallback: string): string {
 
 if (import.meta.main) {
   const given = flag("url", "");
-  const server = given ? null : await spawnServer({ ALERT_TRIAGE_MAX_SESSIONS: "64" });
+  const server = given ? null : await spawnServer({
+    ALERT_TRIAGE_MAX_SESSIONS: "64",
+    ALERT_TRIAGE_KV_PATH: ":memory:",
+  });
   const url = given || server!.url;
   const t0 = performance.now();
   const report = await runFuzz({

@@ -125,6 +125,46 @@ export const resetBodyArb: fc.Arbitrary<unknown> = fc.oneof(
   hostileValue,
 );
 
+/** Hostile alert bodies for `/ingest/*`: near-valid generic, Alertmanager and PagerDuty ones. */
+export const ingestBodyArb: fc.Arbitrary<unknown> = fc.oneof(
+  fc.record({
+    title: fc.oneof(fc.constantFrom("Disk full on db-1", "CPU high"), hostileValue),
+    dedup_key: fc.oneof(fc.constantFrom("k1", "k2", "x".repeat(2000)), hostileValue),
+    severity: fc.oneof(fc.constantFrom("critical", "warning", "info", "P1"), hostileValue),
+    service: fc.oneof(fc.constantFrom("db-primary", "web"), hostileValue),
+    status: fc.oneof(fc.constantFrom("firing", "resolved"), hostileValue),
+    timestamp: fc.oneof(fc.constantFrom("2026-08-20T10:00:00Z", "yesterday"), hostileValue),
+  }, { requiredKeys: [] }),
+  fc.record({
+    version: fc.oneof(fc.constant("4"), hostileValue),
+    status: fc.oneof(fc.constantFrom("firing", "resolved"), hostileValue),
+    alerts: fc.oneof(
+      fc.array(
+        fc.record({
+          status: fc.oneof(fc.constantFrom("firing", "resolved"), hostileValue),
+          labels: fc.oneof(
+            fc.record({ alertname: hostileString, severity: hostileString }),
+            hostileValue,
+          ),
+          startsAt: fc.oneof(fc.constant("2026-08-20T10:00:00Z"), hostileValue),
+          fingerprint: fc.oneof(fc.stringMatching(/^[0-9a-f]{1,16}$/), hostileValue),
+        }, { requiredKeys: [] }),
+        { maxLength: 4 },
+      ),
+      hostileValue,
+    ),
+  }, { requiredKeys: [] }),
+  fc.record({
+    routing_key: fc.oneof(fc.constant("r".repeat(32)), hostileValue),
+    event_action: fc.oneof(fc.constantFrom("trigger", "acknowledge", "resolve"), hostileValue),
+    dedup_key: fc.oneof(hostileString, hostileValue),
+    payload: fc.oneof(
+      fc.record({ summary: hostileString, source: hostileString, severity: hostileString }),
+      hostileValue,
+    ),
+  }, { requiredKeys: [] }),
+);
+
 /** Hostile step bodies. */
 export const stepBodyArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({
@@ -198,6 +238,12 @@ const ENDPOINTS: [string, string][] = [
   ["GET", "/openapi.json"],
   ["GET", "/docs"],
   ["GET", "/"],
+  ["POST", "/ingest/alerts"],
+  ["GET", "/ingest/alerts"],
+  ["POST", "/ingest/alerts/alertmanager"],
+  ["POST", "/ingest/alerts/pagerduty"],
+  ["POST", "/ingest/alerts/generic"],
+  ["GET", "/ingest/stats"],
 ];
 
 /** Percent-encodes a string, lone surrogates included (as U+FFFD). */
@@ -206,6 +252,7 @@ const encode = (s: string) => encodeURIComponent(s.toWellFormed());
 const pathArb = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom(...ENDPOINTS.map(([, p]) => p)) },
   { weight: 1, arbitrary: hostileString.map((s) => `/env/reset/${encode(s)}`) },
+  { weight: 1, arbitrary: hostileString.map((s) => `/ingest/alerts/${encode(s)}`) },
   {
     weight: 1,
     arbitrary: fc.constantFrom("/env/reset/%C3%28", "/env/reset/%ZZ", "/%00", "//reset"),
@@ -220,6 +267,17 @@ const pathArb = fc.oneof(
         `${path}?session_id=${encode(q)}&format=${encode(q)}`
       ),
     },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        q: fc.oneof(hostileString, fc.constantFrom("firing", "generic", "cpu", "0", "500", "501")),
+        n: fc.oneof(hostileNumber.map(String), hostileString),
+      }).map(({ q, n }) =>
+        `${path}?status=${encode(q)}&source=${encode(q)}&type=${encode(q)}&limit=${
+          encode(n)
+        }&offset=${encode(n)}&cursor=${encode(q)}`
+      ),
+    },
   )
 );
 
@@ -231,9 +289,9 @@ const headerValue = fc.oneof(
 
 /** A generated HTTP request; bodies above `maxBody` test the 413 path. */
 export function httpRequestArb(maxBody: number): fc.Arbitrary<FuzzRequest> {
-  const jsonBody = fc.oneof(stepBodyArb, resetBodyArb, rpcBodyArb, actionArb).map((v) =>
-    JSON.stringify(v) ?? "null"
-  );
+  const jsonBody = fc.oneof(stepBodyArb, resetBodyArb, rpcBodyArb, actionArb, ingestBodyArb).map((
+    v,
+  ) => JSON.stringify(v) ?? "null");
   const body = fc.oneof(
     { weight: 20, arbitrary: jsonBody },
     { weight: 3, arbitrary: rawTextArb },

@@ -40,6 +40,8 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
       "127.0.0.1",
       "--allow-net",
       "--allow-env=ALERT_TRIAGE_*",
+      "--allow-read=./data",
+      "--allow-write=./data",
       ENTRY,
     ],
     cwd: ROOT,

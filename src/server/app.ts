@@ -1,7 +1,8 @@
 /**
  * The server application: {@link createApp} wires the session store, the metrics, the OpenEnv
- * routes, the seed's routes, the WebSocket endpoints, the OpenAPI document and the docs page
- * into one Hono app, behind a body-size limit and error handlers that turn every failure into
+ * routes, the seed's routes, the WebSocket endpoints, the `/ingest/*` sub-app (real alerts into
+ * the durable store, see `src/ingest/routes.ts`), the OpenAPI document and the docs page into
+ * one Hono app, behind a body-size limit and error handlers that turn every failure into
  * JSON (a 500 without a stack trace only as a last resort).
  *
  * @example
@@ -21,6 +22,9 @@ import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import { DEFAULT_INGEST_CONFIG, ingestConfigFromEnv } from "../ingest/config.ts";
+import { createIngestApp, type IngestAppOptions } from "../ingest/routes.ts";
+import { IngestStore, sharedIngestStore } from "../ingest/store.ts";
 import { DEFAULT_OPTIONS, type ServerOptions } from "./config.ts";
 import { HttpError } from "./http_errors.ts";
 import { Metrics } from "./metrics.ts";
@@ -42,6 +46,8 @@ export interface ServerApp {
   metrics: Metrics;
   /** The options in effect. */
   options: ServerOptions;
+  /** The alert store of `/ingest/*` and of replay resets (opened on first call). */
+  ingestStore: () => Promise<IngestStore>;
   /** Starts a timer that drops idle sessions every `intervalMs` (unref'd: never keeps the
    * process alive). */
   startReaper(intervalMs?: number): void;
@@ -67,7 +73,36 @@ const KNOWN_PATHS: Record<string, string> = {
   "/metrics.json": "GET",
   "/openapi.json": "GET",
   "/docs": "GET",
+  "/ingest/alerts": "POST, GET",
+  "/ingest/stats": "GET",
 };
+
+/** Methods served on parameterised paths (`/env/reset/{task_id}`, `/ingest/alerts/{format}`). */
+const KNOWN_PATTERNS: [RegExp, string][] = [
+  [/^\/env\/reset\/[^/]+$/, "POST"],
+  [/^\/ingest\/alerts\/[^/]+$/, "POST"],
+];
+
+/**
+ * The opener of the ingest store: the given store, the given opener (called once; a failed open
+ * is retried on the next call), or the process-wide store of the configuration.
+ */
+function ingestStoreOpener(ingest: IngestAppOptions = {}): () => Promise<IngestStore> {
+  const given = ingest.store;
+  if (given instanceof IngestStore) return () => Promise.resolve(given);
+  if (given) {
+    let opening: Promise<IngestStore> | undefined;
+    return () => {
+      if (!opening) {
+        opening = given();
+        opening.catch(() => opening = undefined);
+      }
+      return opening;
+    };
+  }
+  const config = { ...DEFAULT_INGEST_CONFIG, ...ingestConfigFromEnv(), ...ingest.config };
+  return () => sharedIngestStore(config);
+}
 
 /** Builds the application. */
 export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
@@ -106,6 +141,8 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
 
   openenvRoutes(app, store);
   seedRoutes(app, store, options.baselineEpisodes);
+  const ingestStore = ingestStoreOpener(options.ingest);
+  app.route("/", createIngestApp({ log: () => {}, ...options.ingest, store: ingestStore }));
 
   const document = JSON.stringify(openApiDocument());
   app.get("/openapi.json", (c) => c.body(document, 200, { "Content-Type": "application/json" }));
@@ -114,7 +151,8 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
 
   app.notFound((c) => {
     const path = c.req.path;
-    const allowed = KNOWN_PATHS[path] ?? (path.startsWith("/env/reset/") ? "POST" : undefined);
+    const allowed = KNOWN_PATHS[path] ??
+      KNOWN_PATTERNS.find(([pattern]) => pattern.test(path))?.[1];
     if (allowed) {
       metrics.recordError("method_not_allowed");
       return c.json({ detail: "Method Not Allowed" }, 405, { Allow: allowed });
@@ -144,6 +182,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
     store,
     metrics,
     options,
+    ingestStore,
     startReaper(intervalMs = 5000) {
       if (reaper !== undefined) return;
       const timer = setInterval(() => store.sweep(true), intervalMs);

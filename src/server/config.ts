@@ -12,6 +12,7 @@
  * @module
  */
 import denoJson from "../../deno.json" with { type: "json" };
+import type { IngestAppOptions } from "../ingest/routes.ts";
 import { TASK_IDS } from "../../tasks/registry.ts";
 
 /** Package version, from deno.json (also the OpenAPI `info.version`). */
@@ -40,6 +41,12 @@ export interface ServerOptions {
   baselineEpisodes: number;
   /** Milliseconds clock (injectable for tests of idle expiry). */
   now: () => number;
+  /**
+   * The `/ingest/*` sub-app and the alert store that replay resets read: `store` (default: the
+   * process-wide store of `ALERT_TRIAGE_KV_PATH`, opened on first use), `config` over the
+   * `ALERT_TRIAGE_INGEST_*` variables, and `log` (default: silent; `main.ts` logs to stdout).
+   */
+  ingest?: IngestAppOptions;
 }
 
 /** The defaults: 256 sessions, 10 minutes idle expiry, 1 MiB bodies, task `easy`. */

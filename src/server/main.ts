@@ -1,10 +1,18 @@
 /**
  * The `deno serve` entry point of the alert-triage server (options from `ALERT_TRIAGE_*`
- * environment variables, see `config.ts`):
+ * environment variables, see `config.ts` and `src/ingest/config.ts`), as `deno task start` runs
+ * it:
  *
  * ```sh
- * deno serve --port 8000 --host 0.0.0.0 --allow-net --allow-env=ALERT_TRIAGE_* src/server/main.ts
+ * deno serve --port 8000 --host 0.0.0.0 --allow-net=0.0.0.0:8000 --allow-env=ALERT_TRIAGE_* \
+ *   --allow-read=./data --allow-write=./data src/server/main.ts
  * ```
+ *
+ * The read/write permissions cover only the alert store of `/ingest/*` (Deno KV, default
+ * `./data/ingest.kv`; `"unstable": ["kv"]` in deno.json enables it). A store elsewhere
+ * (`ALERT_TRIAGE_KV_PATH`) needs those flags widened to its directory; without them the ingest
+ * routes and replay resets answer 503 and the rest of the server is unaffected. Ingest request
+ * log lines (JSON) go to stdout.
  *
  * Sessions live in memory: do not use `--parallel`; run several processes behind a sticky load
  * balancer to scale out.
@@ -14,7 +22,7 @@
 import { createApp } from "./app.ts";
 import { optionsFromEnv } from "./config.ts";
 
-const server = createApp(optionsFromEnv());
+const server = createApp({ ...optionsFromEnv(), ingest: { log: (line) => console.log(line) } });
 server.startReaper();
 
 /** The request handler `deno serve` calls. */

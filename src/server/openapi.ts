@@ -1,6 +1,7 @@
 /**
  * The OpenAPI 3.1 document of the server, generated from the zod schemas with
- * `@hono/zod-openapi` (every HTTP route, and the WebSocket routes as `GET` upgrades), and the
+ * `@hono/zod-openapi` (every HTTP route, the `/ingest/*` routes of `openapi_ingest.ts`, and the
+ * WebSocket routes as `GET` upgrades), and the
  * Scalar API reference page that renders it at `/docs`.
  *
  * @example
@@ -21,6 +22,7 @@ import {
   StepBodyDocSchema,
   StepBodySchema,
 } from "./request_schemas.ts";
+import { INGEST_ROUTES } from "./openapi_ingest.ts";
 import { WireObservationSchema } from "./wire.ts";
 import { ObservationSchema } from "../schemas.ts";
 
@@ -257,7 +259,7 @@ export const ROUTES = [
 /** The OpenAPI 3.1 document (`info.version` is the package version). */
 export function openApiDocument(): ReturnType<OpenAPIHono["getOpenAPI31Document"]> {
   const app = new OpenAPIHono();
-  for (const route of ROUTES) app.openAPIRegistry.registerPath(route);
+  for (const route of [...ROUTES, ...INGEST_ROUTES]) app.openAPIRegistry.registerPath(route);
   app.openAPIRegistry.register("Action", ActionSchema);
   return app.getOpenAPI31Document({
     openapi: "3.1.0",

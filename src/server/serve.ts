@@ -2,13 +2,16 @@
  * The server as a command (what `deno task compile` builds into one binary):
  *
  * ```sh
- * deno run --allow-net --allow-env=ALERT_TRIAGE_* src/server/serve.ts [--port 8000] [--host 0.0.0.0]
+ * deno run --allow-net --allow-env=ALERT_TRIAGE_* --allow-read=./data --allow-write=./data \
+ *   src/server/serve.ts [--port 8000] [--host 0.0.0.0]
  * ./dist/alert-triage-server --port 8000
  * ```
  *
  * Options besides the address come from the `ALERT_TRIAGE_*` environment variables (see
- * `config.ts`). Sessions live in memory: scale out with several processes behind a sticky load
- * balancer.
+ * `config.ts`); the read/write permissions are only for the `/ingest/*` alert store
+ * (`./data/ingest.kv` by default, see `main.ts`): without them (as `deno task compile` builds
+ * the binary) the ingest routes and replay resets answer 503 and the rest works. Sessions live
+ * in memory: scale out with several processes behind a sticky load balancer.
  *
  * @module
  */
@@ -53,7 +56,7 @@ if (import.meta.main) {
     console.error((err as Error).message);
     Deno.exit(2);
   }
-  const server = createApp(optionsFromEnv());
+  const server = createApp({ ...optionsFromEnv(), ingest: { log: (line) => console.log(line) } });
   server.startReaper();
   Deno.serve({
     port: args.port,

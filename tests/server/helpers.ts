@@ -1,11 +1,14 @@
 /**
  * Test helpers: a real server on a random loopback port (`Deno.serve({port: 0})` around
- * `createApp`), JSON request shortcuts, and a fake clock for idle-expiry tests.
+ * `createApp`, with its own in-memory ingest store unless the options give one, opened on first
+ * use and closed with the server), JSON request shortcuts, and a fake clock for idle-expiry
+ * tests.
  *
  * @module
  */
 import { createApp, type ServerApp } from "../../src/server/app.ts";
 import type { ServerOptions } from "../../src/server/config.ts";
+import { IngestStore } from "../../src/ingest/store.ts";
 import { WsClient } from "../../scripts/server/ws_client.ts";
 
 /** A server listening on loopback. */
@@ -22,7 +25,11 @@ export interface TestServer {
 
 /** Starts a server with these options. */
 export function startServer(options: Partial<ServerOptions> = {}): TestServer {
-  const app = createApp(options);
+  let kv: Promise<IngestStore> | undefined;
+  const app = createApp({
+    ...options,
+    ingest: { store: () => kv ??= IngestStore.open(":memory:"), ...options.ingest },
+  });
   const http = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, app.fetch);
   const url = `http://127.0.0.1:${http.addr.port}`;
   return {
@@ -32,6 +39,7 @@ export function startServer(options: Partial<ServerOptions> = {}): TestServer {
     async close() {
       app.close();
       await http.shutdown();
+      if (kv) (await kv).close();
     },
   };
 }
