@@ -42,6 +42,11 @@ export interface ServerOptions {
   /** Milliseconds clock (injectable for tests of idle expiry). */
   now: () => number;
   /**
+   * Report the hidden truth in the state while an episode runs (for debugging only: a remote
+   * agent could read it). Off: `truth` is null until the episode has ended.
+   */
+  exposeTruth: boolean;
+  /**
    * The `/ingest/*` sub-app and the alert store that replay resets read: `store` (default: the
    * process-wide store of `ALERT_TRIAGE_KV_PATH`, opened on first use), `config` over the
    * `ALERT_TRIAGE_INGEST_*` variables, and `log` (default: silent; `main.ts` logs to stdout).
@@ -49,7 +54,10 @@ export interface ServerOptions {
   ingest?: IngestAppOptions;
 }
 
-/** The defaults: 256 sessions, 10 minutes idle expiry, 1 MiB bodies, task `easy`. */
+/**
+ * The defaults: 256 sessions, 10 minutes idle expiry, 1 MiB bodies, task `easy`, hidden truth
+ * withheld while an episode runs.
+ */
 export const DEFAULT_OPTIONS: Readonly<ServerOptions> = {
   maxSessions: 256,
   sessionIdleSeconds: 600,
@@ -57,6 +65,7 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = {
   defaultTask: "easy",
   baselineEpisodes: 20,
   now: () => performance.timeOrigin + performance.now(),
+  exposeTruth: false,
 };
 
 /** Names of the environment variables read by {@link optionsFromEnv}. */
@@ -66,7 +75,15 @@ export const ENV_VARS = {
   maxBodyBytes: "ALERT_TRIAGE_MAX_BODY_BYTES",
   defaultTask: "ALERT_TRIAGE_DEFAULT_TASK",
   baselineEpisodes: "ALERT_TRIAGE_BASELINE_EPISODES",
+  exposeTruth: "ALERT_TRIAGE_EXPOSE_TRUTH",
 } as const;
+
+function flagVar(get: (name: string) => string | undefined, name: string): boolean {
+  const raw = (get(name) ?? "").trim().toLowerCase();
+  if (["", "0", "false", "no", "off"].includes(raw)) return false;
+  if (["1", "true", "yes", "on"].includes(raw)) return true;
+  throw new RangeError(`${name} must be 1 or 0 (true/false), got ${JSON.stringify(raw)}`);
+}
 
 function numberVar(
   get: (name: string) => string | undefined,
@@ -114,5 +131,6 @@ export function optionsFromEnv(
     baselineEpisodes: Math.floor(
       numberVar(get, ENV_VARS.baselineEpisodes, DEFAULT_OPTIONS.baselineEpisodes, 1),
     ),
+    exposeTruth: flagVar(get, ENV_VARS.exposeTruth),
   };
 }

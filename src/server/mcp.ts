@@ -87,7 +87,8 @@ export const MCP_TOOLS: { name: string; description: string; inputSchema: unknow
   },
   {
     name: "state",
-    description: "The episode's state, hidden truth included.",
+    description: "The episode's state; its hidden truth is null while the episode runs and " +
+      "complete once it has ended.",
     inputSchema: { type: "object", properties: {} },
   },
 ];

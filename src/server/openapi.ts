@@ -73,6 +73,10 @@ const upgrade = (path: string, tag: string, description: string) =>
     responses: { 101: { description: "Switching Protocols" }, 426: json(ErrorMessage, "") },
   });
 
+const TRUTH_NOTE = "`truth` (alert classes, incidents, the dependency graph) is `null` while " +
+  "the episode runs, so an agent cannot read it, and complete once the episode has ended; a " +
+  "server started with `ALERT_TRIAGE_EXPOSE_TRUTH=1` always includes it (debugging only).";
+
 /** Every documented route. */
 export const ROUTES = [
   createRoute({
@@ -113,7 +117,8 @@ export const ROUTES = [
     method: "get",
     path: "/state",
     tags: ["OpenEnv"],
-    summary: "Episode state, hidden truth included",
+    summary: "Episode state (hidden truth only once the episode has ended)",
+    description: TRUTH_NOTE,
     request: { headers: sessionHeader },
     responses: { 200: json(StateSchema, "State"), 404: json(ErrorMessage, "Unknown session") },
   }),
@@ -222,9 +227,10 @@ export const ROUTES = [
     method: "get",
     path: "/env/state",
     tags: ["Seed API"],
-    summary: "Episode state",
+    summary: "Episode state (hidden truth only once the episode has ended)",
+    description: TRUTH_NOTE,
     request: { headers: sessionHeader },
-    responses: { 200: json(StateSchema, "State") },
+    responses: { 200: json(StateSchema, "State"), 404: json(ErrorMessage, "Unknown session") },
   }),
   createRoute({
     method: "get",

@@ -4,6 +4,11 @@
  * (HTTP, MCP, WebSocket) drives episodes through {@link Session.reset} and {@link Session.step},
  * so a seed and a sequence of actions give the same trajectory on all of them.
  *
+ * {@link Session.state} is the state as the wire shows it: the hidden truth (alert classes,
+ * incidents, the dependency graph) is `null` while an episode runs — a remote agent must not be
+ * able to read it — and complete once the episode has ended, unless the session was created
+ * with `exposeTruth` (debugging).
+ *
  * @example
  * ```ts
  * import { Metrics } from "./metrics.ts";
@@ -28,6 +33,12 @@ import { resetTransition, stepTransition, type Transition } from "./wire.ts";
 /** Which transport owns a session. */
 export type Transport = "http" | "ws";
 
+/** Options of a {@link Session}. */
+export interface SessionOptions {
+  /** Report the hidden truth while an episode runs (default false: only once it ended). */
+  exposeTruth?: boolean;
+}
+
 /** Agent label of sessions that never named one. */
 export const ANONYMOUS_AGENT = "anonymous";
 
@@ -48,14 +59,23 @@ export class Session {
   #episodes = 0;
   #running = false;
   readonly #metrics: Metrics;
+  readonly #exposeTruth: boolean;
 
   /** Creates a session playing `task` (no episode running yet). */
-  constructor(id: string, transport: Transport, task: string, metrics: Metrics, now: number) {
+  constructor(
+    id: string,
+    transport: Transport,
+    task: string,
+    metrics: Metrics,
+    now: number,
+    options: SessionOptions = {},
+  ) {
     this.id = id;
     this.transport = transport;
     this.#env = makeEnv(task);
     this.#metrics = metrics;
     this.lastActive = now;
+    this.#exposeTruth = options.exposeTruth ?? false;
   }
 
   /** The environment (for in-process inspection). */
@@ -129,9 +149,14 @@ export class Session {
     return t;
   }
 
-  /** The environment's state (episode id, step count, task, seed, hidden truth). */
+  /**
+   * The state as the wire shows it: episode id, step count, task, seed, done, total reward, and
+   * the hidden truth — `null` while the episode runs (unless `exposeTruth`), complete once it has
+   * ended. The environment itself (`env.state()`) always has the truth, for in-process use.
+   */
   state(): State {
-    return this.#env.state();
+    const state = this.#env.state();
+    return this.#running && !this.#exposeTruth ? { ...state, truth: null } : state;
   }
 
   /** Ends the episode. */

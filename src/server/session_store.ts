@@ -49,6 +49,8 @@ export interface StoreOptions {
   defaultTask: string;
   /** Milliseconds clock. */
   now: () => number;
+  /** Report the hidden truth while an episode runs (default: only once it has ended). */
+  exposeTruth?: boolean;
 }
 
 /** Sessions by id, with a cap and idle expiry. */
@@ -103,6 +105,7 @@ export class SessionStore {
       this.#options.defaultTask,
       this.#metrics,
       this.#options.now(),
+      { exposeTruth: this.#options.exposeTruth },
     );
     this.#sessions.set(id, session);
     return session;

@@ -73,20 +73,24 @@ Deno.test("the same seed and actions give identical trajectories in-process, ove
   });
 });
 
-Deno.test("the final state over HTTP equals the in-process state, hidden truth included", async () => {
+Deno.test("the state over HTTP equals the in-process state: truth withheld while running, complete at the end", async () => {
   await withServer(async ({ url }) => {
     const env = makeEnv("hard");
     const policy = rulePolicy();
     let obs = env.reset({ seed: 77, options: { episode_id: "same" } }).observation;
     let res = await post(url + "/reset", { seed: 77, task_id: "hard", episode_id: "same" });
-    for (let i = 0; i < 20; i++) {
+    for (let done = false; !done;) {
       const action = policy(obs);
       const local = env.step(action);
       res = await post(url + "/step", { action });
       equal(res.body.reward, local.reward.value);
       obs = local.observation;
-      if (local.terminated || local.truncated) break;
+      done = local.terminated || local.truncated;
+      if (!done && env.state().step_count === 20) {
+        deepEqual((await get(url + "/state")).body, { ...env.state(), truth: null });
+      }
     }
+    ok(env.state().truth);
     deepEqual((await get(url + "/state")).body, env.state());
   });
 });
