@@ -112,7 +112,23 @@ export const actionArb: fc.Arbitrary<unknown> = fc.oneof(
   hostileValue,
 );
 
-/** Hostile reset bodies. */
+const sourceArb = fc.oneof(fc.constantFrom("synthetic", "replay", "mixed", "live"), hostileValue);
+const timeArb = fc.oneof(
+  fc.constantFrom("2026-08-20T10:00:00Z", "2999-01-01T00:00:00Z", "yesterday"),
+  hostileNumber,
+  hostileValue,
+);
+const replayArb = fc.oneof(
+  fc.record({
+    since: timeArb,
+    until: timeArb,
+    limit: fc.oneof(fc.integer({ min: -1, max: 20000 }), hostileValue),
+    tick_ms: fc.oneof(fc.integer({ min: -1, max: 10 ** 9 }), hostileValue),
+  }, { requiredKeys: [] }),
+  hostileValue,
+);
+
+/** Hostile reset bodies (with `source` and the `replay` window). */
 export const resetBodyArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({
     seed: fc.oneof(hostileNumber, hostileValue, fc.nat().map(String)),
@@ -120,12 +136,14 @@ export const resetBodyArb: fc.Arbitrary<unknown> = fc.oneof(
     episode_id: fc.oneof(hostileString, hostileValue),
     session_id: fc.oneof(fc.constantFrom("default", "s1", "s2"), hostileValue),
     agent: fc.oneof(hostileString, hostileValue),
+    source: sourceArb,
+    replay: replayArb,
     extra: hostileValue,
   }, { requiredKeys: [] }),
   hostileValue,
 );
 
-/** Hostile alert bodies for `/ingest/*`: near-valid generic, Alertmanager and PagerDuty ones. */
+/** Hostile alert bodies for `/ingest/*`: near-valid generic and Alertmanager ones. */
 export const ingestBodyArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.record({
     title: fc.oneof(fc.constantFrom("Disk full on db-1", "CPU high"), hostileValue),
@@ -151,15 +169,6 @@ export const ingestBodyArb: fc.Arbitrary<unknown> = fc.oneof(
         }, { requiredKeys: [] }),
         { maxLength: 4 },
       ),
-      hostileValue,
-    ),
-  }, { requiredKeys: [] }),
-  fc.record({
-    routing_key: fc.oneof(fc.constant("r".repeat(32)), hostileValue),
-    event_action: fc.oneof(fc.constantFrom("trigger", "acknowledge", "resolve"), hostileValue),
-    dedup_key: fc.oneof(hostileString, hostileValue),
-    payload: fc.oneof(
-      fc.record({ summary: hostileString, source: hostileString, severity: hostileString }),
       hostileValue,
     ),
   }, { requiredKeys: [] }),
@@ -372,6 +381,8 @@ export const trainFrameArb: fc.Arbitrary<string | Uint8Array> = fc.oneof(
       type: fc.oneof(fc.constantFrom("reset", "step", "state", "nope"), hostileValue),
       task_id: fc.oneof(fc.constantFrom("easy", "medium", "hard", "nope"), hostileValue),
       seed: fc.oneof(hostileNumber, hostileValue),
+      source: sourceArb,
+      replay: replayArb,
       action: actionArb,
     }, { requiredKeys: ["type"] }).map((v) => JSON.stringify(v)),
   },

@@ -108,7 +108,8 @@ function ingestStoreOpener(ingest: IngestAppOptions = {}): () => Promise<IngestS
 export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
   const options: ServerOptions = { ...DEFAULT_OPTIONS, ...overrides };
   const metrics = new Metrics();
-  const store = new SessionStore(options, metrics);
+  const ingestStore = ingestStoreOpener(options.ingest);
+  const store = new SessionStore({ ...options, openIngestStore: ingestStore }, metrics);
   const app = new Hono();
 
   app.use(
@@ -141,7 +142,6 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
 
   openenvRoutes(app, store);
   seedRoutes(app, store, options.baselineEpisodes);
-  const ingestStore = ingestStoreOpener(options.ingest);
   app.route("/", createIngestApp({ log: () => {}, ...options.ingest, store: ingestStore }));
 
   const document = JSON.stringify(openApiDocument());

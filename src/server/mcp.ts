@@ -3,7 +3,10 @@
  * `tools/list`, `tools/call` of the `reset`, `step` and `state` tools, and OpenEnv's session
  * extensions `openenv/session/create` / `openenv/session/close`. Errors use the JSON-RPC codes
  * (-32700 parse, -32600 invalid request, -32601 method not found, -32602 invalid params,
- * -32603 internal, -32000 server error) with the reference server's messages.
+ * -32603 internal, -32000 server error) with the reference server's messages. A `reset` with a
+ * `replay`/`mixed` source reads the ingest store, so its answer is a promise; every other answer
+ * is immediate. Nothing recorded to replay and an unavailable store are -32000 errors with
+ * `data.status` 409 / 503.
  *
  * @example
  * ```ts
@@ -22,9 +25,11 @@ import { z } from "zod";
 import { EpisodeNotRunningError, InvalidActionError } from "../errors.ts";
 import { JSON_SCHEMAS } from "../schemas.ts";
 import { UnknownTaskError } from "../../tasks/registry.ts";
+import type { AlertTriageEnv } from "../env.ts";
+import { sourceFailure } from "./alert_source.ts";
 import { describe, isObject } from "./body.ts";
 import { actionDetail, HttpError } from "./http_errors.ts";
-import { parseResetBody, ResetBodySchema } from "./request_schemas.ts";
+import { parseResetBody, ResetBodySchema, type ResetParams } from "./request_schemas.ts";
 import { Session } from "./session.ts";
 import { CapacityError, DEFAULT_SESSION_ID, type SessionStore } from "./session_store.ts";
 import { openenvResult } from "./wire.ts";
@@ -121,9 +126,12 @@ function requestProblem(req: Record<string, unknown>): string | null {
 
 /**
  * Answers one JSON-RPC request (already parsed; a non-object is a parse error, as on the
- * reference server's `POST /mcp`).
+ * reference server's `POST /mcp`): at once, or as a promise for a `replay`/`mixed` reset.
  */
-export function handleJsonRpc(body: unknown, ctx: McpContext): JsonRpcResponse {
+export function handleJsonRpc(
+  body: unknown,
+  ctx: McpContext,
+): JsonRpcResponse | Promise<JsonRpcResponse> {
   if (!isObject(body)) return rpcError(null, RPC.PARSE_ERROR, "Parse error");
   const problem = requestProblem(body);
   if (problem) return rpcError(null, RPC.INVALID_REQUEST, problem);
@@ -218,7 +226,11 @@ function toolResult(id: RpcId, payload: unknown): JsonRpcResponse {
   });
 }
 
-function callTool(id: RpcId, params: Record<string, unknown>, ctx: McpContext): JsonRpcResponse {
+function callTool(
+  id: RpcId,
+  params: Record<string, unknown>,
+  ctx: McpContext,
+): JsonRpcResponse | Promise<JsonRpcResponse> {
   const name = params.name;
   if (typeof name !== "string" || !name) {
     return rpcError(id, RPC.INVALID_PARAMS, "Missing 'name' in params");
@@ -233,11 +245,16 @@ function callTool(id: RpcId, params: Record<string, unknown>, ctx: McpContext): 
   const session = targetSession(id, params, ctx);
   if (!(session instanceof Session)) return session;
   ctx.store.touch(session);
+  const reset = (resetParams: ResetParams, env?: AlertTriageEnv) =>
+    toolResult(id, openenvResult(session.reset(resetParams, env)));
   try {
     switch (name) {
       case "reset": {
         const { session_id: _ignored, ...rest } = args;
-        return toolResult(id, openenvResult(session.reset(parseResetBody(rest, ["arguments"]))));
+        const resetParams = parseResetBody(rest, ["arguments"]);
+        const pending = ctx.store.prepareEpisode(session, resetParams);
+        if (!pending) return reset(resetParams);
+        return pending.then((env) => reset(resetParams, env)).catch((err) => toolError(id, err));
       }
       case "step": {
         const action = "action" in args ? args.action : args;
@@ -253,17 +270,29 @@ function callTool(id: RpcId, params: Record<string, unknown>, ctx: McpContext): 
         detail: actionDetail(err, ["arguments", "action"]),
       });
     }
-    if (err instanceof HttpError) {
-      return rpcError(id, RPC.INVALID_PARAMS, `Invalid params - ${err.message}`, {
-        detail: err.detail,
-      });
-    }
-    if (err instanceof UnknownTaskError) {
-      return rpcError(id, RPC.INVALID_PARAMS, `Invalid params - ${err.message}`);
-    }
-    if (err instanceof EpisodeNotRunningError) {
-      return rpcError(id, RPC.INTERNAL_ERROR, err.message);
-    }
-    throw err;
+    return toolError(id, err);
   }
+}
+
+/** The JSON-RPC error of a failed tool call (rethrows what is not a client or store error). */
+function toolError(id: RpcId, err: unknown): JsonRpcResponse {
+  if (err instanceof HttpError) {
+    return rpcError(id, RPC.INVALID_PARAMS, `Invalid params - ${err.message}`, {
+      detail: err.detail,
+    });
+  }
+  if (err instanceof UnknownTaskError) {
+    return rpcError(id, RPC.INVALID_PARAMS, `Invalid params - ${err.message}`);
+  }
+  if (err instanceof EpisodeNotRunningError) {
+    return rpcError(id, RPC.INTERNAL_ERROR, err.message);
+  }
+  const failure = sourceFailure(err);
+  if (failure) {
+    return rpcError(id, RPC.SERVER_ERROR, failure.message, {
+      status: failure.status,
+      code: failure.code,
+    });
+  }
+  throw err;
 }

@@ -8,7 +8,7 @@
  * ```ts
  * import { openApiDocument } from "./openapi.ts";
  * const doc = openApiDocument();
- * console.assert(doc.openapi === "3.1.0" && "/reset" in doc.paths);
+ * console.assert(doc.openapi === "3.1.0" && "/reset" in (doc.paths ?? {}));
  * ```
  *
  * @module
@@ -73,6 +73,15 @@ const upgrade = (path: string, tag: string, description: string) =>
     responses: { 101: { description: "Switching Protocols" }, 426: json(ErrorMessage, "") },
   });
 
+const SOURCE_NOTE = "`source` picks the alerts: `synthetic` (default; also a later reset " +
+  "without `source`), `replay` (only the real alerts recorded by `/ingest/*`, bucketed into " +
+  "ticks by time) or `mixed` (recorded alerts on top of the synthetic stream); " +
+  "`replay: {since, until, limit, tick_ms}` picks the recorded window.";
+const sourceErrors = {
+  409: json(ErrorMessage, "`source: replay` with no recorded alerts in the window"),
+  503: json(ErrorMessage, "Alert store unavailable (`Retry-After`)"),
+};
+
 const TRUTH_NOTE = "`truth` (alert classes, incidents, the dependency graph) is `null` while " +
   "the episode runs, so an agent cannot read it, and complete once the episode has ended; a " +
   "server started with `ALERT_TRIAGE_EXPOSE_TRUTH=1` always includes it (debugging only).";
@@ -85,7 +94,7 @@ export const ROUTES = [
     tags: ["OpenEnv"],
     summary: "Start an episode",
     description: "Empty body, `{}` or a ResetRequest. A new `task_id` switches the session's " +
-      "task. Creates the session named by `X-Session-Id` if needed.",
+      "task. Creates the session named by `X-Session-Id` if needed. " + SOURCE_NOTE,
     request: {
       headers: sessionHeader,
       body: { content: { "application/json": { schema: ResetBodySchema } }, required: false },
@@ -93,7 +102,8 @@ export const ROUTES = [
     responses: {
       200: json(OpenEnvResult, "First observation; reward null, done false"),
       404: json(ErrorMessage, "Unknown task"),
-      503: json(ErrorMessage, "Session cap reached"),
+      ...sourceErrors,
+      503: json(ErrorMessage, "Session cap reached, or alert store unavailable (`Retry-After`)"),
       ...errors,
     },
   }),
@@ -194,6 +204,7 @@ export const ROUTES = [
     path: "/env/reset/{task_id}",
     tags: ["Seed API"],
     summary: "Start an episode of a task",
+    description: SOURCE_NOTE,
     request: {
       params: z.object({ task_id: z.string() }),
       headers: sessionHeader,
@@ -205,6 +216,7 @@ export const ROUTES = [
     responses: {
       200: json(SeedResult, "First observation and info"),
       404: json(ErrorMessage, "Unknown task"),
+      ...sourceErrors,
       ...errors,
     },
   }),

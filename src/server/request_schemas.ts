@@ -14,6 +14,7 @@
 import { z } from "zod";
 import { MAX_SEED } from "../rng.ts";
 import { ActionSchema } from "../schemas.ts";
+import type { AlertSource, ReplayWindow } from "./alert_source.ts";
 import { isObject } from "./body.ts";
 import { HttpError, type Loc, unprocessable, zodDetail } from "./http_errors.ts";
 
@@ -31,6 +32,32 @@ const agentLabel = z.string().min(1).max(64).describe(
 const seed = z.union([z.int().min(0).max(MAX_SEED), z.string().regex(/^[0-9]{1,16}$/), z.null()])
   .describe("Seed of the episode; the same seed and actions replay the same trajectory");
 
+/** Most recorded alerts one replay reset may ask for. */
+export const MAX_REPLAY_ALERTS = 10_000;
+
+const time = z.union([z.int().min(0), z.string().max(64)]).refine(
+  (t) => typeof t === "number" || Number.isFinite(Date.parse(t)),
+  { message: "Input should be an ISO 8601 time or epoch milliseconds" },
+);
+
+const source = z.enum(["synthetic", "replay", "mixed"]).nullable().describe(
+  "Where the episode's alerts come from: `synthetic` (default, also when omitted: a later " +
+    "reset without `source` goes back to synthetic), `replay` (only the real alerts recorded " +
+    "by `/ingest/*`, bucketed into ticks by time; 409 if none) or `mixed` (recorded alerts on " +
+    "top of the synthetic stream)",
+);
+
+const replayWindow = z.object({
+  since: time.optional().describe("Only alerts received at or after this time"),
+  until: time.optional().describe("Only alerts received before this time"),
+  limit: z.int().min(1).max(MAX_REPLAY_ALERTS).optional().describe(
+    "At most this many alerts (default 1000): the first after `since`, else the latest",
+  ),
+  tick_ms: z.int().min(1).max(7 * 86_400_000).optional().describe(
+    "Wall-clock length of one tick, ms (default: the window's span over the horizon, >= 60000)",
+  ),
+}).strict().describe("Which recorded alerts a `replay` or `mixed` episode plays");
+
 const resetBody = z.object({
   seed: seed.optional(),
   episode_id: z.union([z.string().max(255), z.null()]).optional().describe(
@@ -41,6 +68,8 @@ const resetBody = z.object({
   ),
   session_id: sessionId.optional(),
   agent: agentLabel.optional(),
+  source: source.optional(),
+  replay: replayWindow.optional(),
 }).loose();
 
 const seedResetBody = z.object({
@@ -48,6 +77,8 @@ const seedResetBody = z.object({
   episode_id: z.union([z.string().max(255), z.null()]).optional(),
   session_id: sessionId.optional(),
   agent: agentLabel.optional(),
+  source: source.optional(),
+  replay: replayWindow.optional(),
 }).loose();
 
 const stepBody = z.object({
@@ -85,6 +116,10 @@ export interface ResetParams {
   session_id?: string;
   /** Agent label, if given. */
   agent?: string;
+  /** Alert source, if given (omitted: `synthetic`). */
+  source?: AlertSource;
+  /** Recorded window of a `replay` or `mixed` episode. */
+  replay?: ReplayWindow;
 }
 
 function fail(issues: readonly z.core.$ZodIssue[], prefix: Loc): never {
@@ -116,13 +151,31 @@ export function parseResetBody(body: unknown, prefix: Loc = ["body"]): ResetPara
   const parsed = resetBody.safeParse(body, { reportInput: true });
   if (!parsed.success) fail(parsed.error.issues, prefix);
   const d = parsed.data;
+  const src = d.source ?? undefined;
+  if (d.replay !== undefined && (src === undefined || src === "synthetic")) {
+    throw unprocessable(
+      [...prefix, "replay"],
+      'replay applies only to source "replay" or "mixed"',
+      "value_error",
+    );
+  }
+  const { since, until } = d.replay ?? {};
+  if (since !== undefined && until !== undefined && timeMs(until) <= timeMs(since)) {
+    throw unprocessable([...prefix, "replay", "until"], "until must be later than since");
+  }
   return {
     seed: toSeed(d.seed, [...prefix, "seed"]),
     episode_id: d.episode_id ?? undefined,
     task_id: d.task_id ?? undefined,
     session_id: d.session_id,
     agent: d.agent,
+    ...(src === undefined ? {} : { source: src }),
+    ...(d.replay === undefined ? {} : { replay: d.replay }),
   };
+}
+
+function timeMs(t: number | string): number {
+  return typeof t === "number" ? t : Date.parse(t);
 }
 
 /** Validates a step body; returns the (not yet validated) action and the session id. */

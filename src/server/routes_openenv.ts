@@ -20,6 +20,7 @@ import { z } from "zod";
 import { EpisodeNotRunningError, InvalidActionError } from "../errors.ts";
 import { JSON_SCHEMAS } from "../schemas.ts";
 import { UnknownTaskError } from "../../tasks/registry.ts";
+import { sourceFailure } from "./alert_source.ts";
 import { readJson } from "./body.ts";
 import { ENV_DESCRIPTION, ENV_NAME, VERSION } from "./config.ts";
 import { actionDetail, HttpError } from "./http_errors.ts";
@@ -53,12 +54,26 @@ export const SCHEMAS = {
   state: JSON_SCHEMAS.state,
 };
 
-/** Resets a session for an HTTP request (unknown task: 404). */
-export function httpReset(session: Session, params: ResetParams): Transition {
+/**
+ * Resets a session for an HTTP request, building a `replay`/`mixed` episode from the ingest
+ * store first: unknown task 404, nothing recorded to replay 409, store unavailable 503 (with
+ * `Retry-After`).
+ */
+export async function httpReset(
+  store: SessionStore,
+  session: Session,
+  params: ResetParams,
+): Promise<Transition> {
   try {
-    return session.reset(params);
+    const pending = store.prepareEpisode(session, params);
+    return session.reset(params, pending && await pending);
   } catch (err) {
     if (err instanceof UnknownTaskError) throw new HttpError(404, err.message, "unknown_task");
+    const failure = sourceFailure(err);
+    if (failure) {
+      const headers: Record<string, string> = failure.status === 503 ? { "Retry-After": "5" } : {};
+      throw new HttpError(failure.status, failure.message, failure.code.toLowerCase(), headers);
+    }
     throw err;
   }
 }
@@ -101,7 +116,7 @@ export function openenvRoutes(app: Hono, store: SessionStore): void {
   app.post("/reset", async (c) => {
     const { params, id } = await resetRequest(c.req.raw);
     const session = sessionForReset(store, id);
-    const t = httpReset(session, params);
+    const t = await httpReset(store, session, params);
     c.header(SESSION_HEADER, session.id);
     return c.json(openenvResult(t));
   });
@@ -133,6 +148,6 @@ export function openenvRoutes(app: Hono, store: SessionStore): void {
       store.metrics.recordError("invalid_json");
       return c.json(rpcError(null, RPC.PARSE_ERROR, "Parse error"));
     }
-    return c.json(handleJsonRpc(body, { store }));
+    return c.json(await handleJsonRpc(body, { store }));
   });
 }

@@ -53,7 +53,7 @@ export function seedRoutes(app: Hono, store: SessionStore, baselineEpisodes: num
     params.task_id = task;
     const session = sessionForReset(store, requestedSessionId(c.req.raw, params.session_id));
     params.agent ??= c.req.header("x-agent-name")?.slice(0, 64) || undefined;
-    const t = httpReset(session, params);
+    const t = await httpReset(store, session, params);
     c.header(SESSION_HEADER, session.id);
     return c.json(seedResult(t));
   });

@@ -23,6 +23,7 @@
 import type { AlertTriageEnv } from "../env.ts";
 import { EpisodeNotRunningError, InvalidActionError } from "../errors.ts";
 import type { State } from "../models.ts";
+import type { AlertSource } from "../sim/replay.ts";
 import { gradeEpisode, makeEnv } from "../../tasks/registry.ts";
 import { toWireScore } from "../../tasks/task.ts";
 import { checkAction } from "./fast_action.ts";
@@ -58,6 +59,7 @@ export class Session {
   #pendingError: string | null = null;
   #episodes = 0;
   #running = false;
+  #source: AlertSource = "synthetic";
   readonly #metrics: Metrics;
   readonly #exposeTruth: boolean;
 
@@ -88,6 +90,11 @@ export class Session {
     return this.#env.taskId;
   }
 
+  /** Where the alerts of the current (or last) episode come from. */
+  get source(): AlertSource {
+    return this.#source;
+  }
+
   /** Whether an episode is running. */
   get running(): boolean {
     return this.#running;
@@ -95,14 +102,23 @@ export class Session {
 
   /**
    * Starts an episode. A `task_id` different from the current one builds a new environment
-   * for it; an unknown one throws UnknownTaskError before anything changes.
+   * for it; an unknown one throws UnknownTaskError before anything changes. A `replay` or
+   * `mixed` source plays `prebuilt` (the environment `prepareEpisode` built from the ingest
+   * store); a reset without `source` is synthetic again, on a fresh environment if the last
+   * episode was not.
    */
-  reset(params: ResetParams): Transition {
-    const task = params.task_id ?? this.#env.taskId;
-    const env = task === this.#env.taskId ? this.#env : makeEnv(task);
+  reset(params: ResetParams, prebuilt?: AlertTriageEnv): Transition {
+    const source = params.source ?? "synthetic";
+    if (source !== "synthetic" && !prebuilt) {
+      throw new TypeError(`a ${source} reset needs its environment prebuilt (prepareEpisode)`);
+    }
+    const task = prebuilt?.taskId ?? params.task_id ?? this.#env.taskId;
+    const reuse = task === this.#env.taskId && this.#source === "synthetic";
+    const env = prebuilt ?? (reuse ? this.#env : makeEnv(task));
     const options = params.episode_id === undefined ? undefined : { episode_id: params.episode_id };
     const result = env.reset({ seed: params.seed, options });
     this.#env = env;
+    this.#source = source;
     this.#running = true;
     this.#episodes++;
     if (params.agent !== undefined) this.agent = params.agent;

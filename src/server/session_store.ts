@@ -16,6 +16,9 @@
  *
  * @module
  */
+import type { AlertTriageEnv } from "../env.ts";
+import { type IngestStore, sharedIngestStore } from "../ingest/store.ts";
+import { prepareEpisode, type SourceParams } from "./alert_source.ts";
 import type { Metrics } from "./metrics.ts";
 import { Session, type Transport } from "./session.ts";
 
@@ -51,6 +54,8 @@ export interface StoreOptions {
   now: () => number;
   /** Report the hidden truth while an episode runs (default: only once it has ended). */
   exposeTruth?: boolean;
+  /** Opens the store that `replay`/`mixed` resets read (default: the process-wide one). */
+  openIngestStore?: () => Promise<IngestStore>;
 }
 
 /** Sessions by id, with a cap and idle expiry. */
@@ -154,6 +159,16 @@ export class SessionStore {
       if (this.#expired(session, now) && this.delete(session.id)) dropped++;
     }
     return dropped;
+  }
+
+  /**
+   * The environment a reset of `session` plays when its `source` is `replay` or `mixed`, built
+   * from the ingest store; `undefined` (synchronously) for a synthetic reset. Pass the result
+   * to `session.reset(params, env)`. See `alert_source.ts` for the errors.
+   */
+  prepareEpisode(session: Session, params: SourceParams): Promise<AlertTriageEnv> | undefined {
+    const open = this.#options.openIngestStore ?? (() => sharedIngestStore());
+    return prepareEpisode(open, session.taskId, params);
   }
 
   /** Drops every session. */

@@ -3,7 +3,10 @@
  * whether to close the socket. Frames are `{"type": "reset"|"step"|"state"|"close"|"mcp",
  * "data": ...}` (a step's `data` is the action itself); replies are `observation`, `state`,
  * `mcp` or `error` frames whose codes (`INVALID_JSON`, `UNKNOWN_TYPE`, `VALIDATION_ERROR`,
- * `EXECUTION_ERROR`, `SESSION_ERROR`) and close behaviour match openenv-core 0.3.0.
+ * `EXECUTION_ERROR`, `SESSION_ERROR`) and close behaviour match openenv-core 0.3.0. A reset with a
+ * `replay`/`mixed` `source` reads the ingest store, so its outcome is a promise (the socket
+ * layer keeps the frames of a connection in order); nothing recorded to replay and an
+ * unavailable store are `EXECUTION_ERROR`s with `status` 409 / 503.
  *
  * @example
  * ```ts
@@ -13,7 +16,7 @@
  * const store = new SessionStore({ maxSessions: 4, sessionIdleSeconds: 0, defaultTask: "easy",
  *   now: () => 0 }, new Metrics());
  * const session = store.create("ws");
- * const out = handleOpenEnvFrame('{"type":"reset","data":{"seed":1}}', session, store);
+ * const out = await handleOpenEnvFrame('{"type":"reset","data":{"seed":1}}', session, store);
  * console.assert(out.reply?.startsWith('{"type":"observation"'));
  * ```
  *
@@ -21,6 +24,7 @@
  */
 import { EpisodeNotRunningError, InvalidActionError } from "../errors.ts";
 import { UnknownTaskError } from "../../tasks/registry.ts";
+import { sourceFailure } from "./alert_source.ts";
 import { describe, isObject } from "./body.ts";
 import { actionDetail, type DetailItem, HttpError } from "./http_errors.ts";
 import { handleJsonRpc } from "./mcp.ts";
@@ -69,12 +73,12 @@ function dataProblem(frame: Record<string, unknown>, required: boolean): DetailI
     : [{ type: "dict_type", loc: ["data"], msg: "Input should be a valid dictionary" }];
 }
 
-/** Handles one frame of an OpenEnv `/ws` session. */
+/** Handles one frame of an OpenEnv `/ws` session (a promise for a replay/mixed reset). */
 export function handleOpenEnvFrame(
   raw: unknown,
   session: Session,
   store: SessionStore,
-): FrameOutcome {
+): FrameOutcome | Promise<FrameOutcome> {
   const metrics = store.metrics;
   if (typeof raw !== "string") {
     metrics.recordError("session_error");
@@ -107,7 +111,12 @@ export function handleOpenEnvFrame(
         const problems = [...extraKeys(frame, ["type", "data"]), ...dataProblem(frame, false)];
         if (problems.length) return validationError(problems, metrics);
         const params = parseResetBody(frame.data ?? {}, []);
-        return { reply: observationFrame(openenvResult(session.reset(params))) };
+        const pending = store.prepareEpisode(session, params);
+        if (!pending) return { reply: observationFrame(openenvResult(session.reset(params))) };
+        return pending.then(
+          (env) => ({ reply: observationFrame(openenvResult(session.reset(params, env))) }),
+          (err) => executionError(err, metrics),
+        );
       }
       case "step": {
         const problems = [...extraKeys(frame, ["type", "data"]), ...dataProblem(frame, true)];
@@ -128,7 +137,8 @@ export function handleOpenEnvFrame(
         const problems = [...extraKeys(frame, ["type", "data"]), ...dataProblem(frame, true)];
         if (problems.length) return validationError(problems, metrics);
         const data = handleJsonRpc(frame.data, { store, wsSession: session });
-        return { reply: JSON.stringify({ type: "mcp", data }) };
+        const mcpFrame = (d: unknown) => ({ reply: JSON.stringify({ type: "mcp", data: d }) });
+        return data instanceof Promise ? data.then(mcpFrame) : mcpFrame(data);
       }
       default:
         metrics.recordError("unknown_type");
@@ -141,12 +151,22 @@ export function handleOpenEnvFrame(
     if (err instanceof HttpError && Array.isArray(err.detail)) {
       return validationError(err.detail, metrics);
     }
-    if (err instanceof UnknownTaskError || err instanceof EpisodeNotRunningError) {
-      metrics.recordError(err instanceof UnknownTaskError ? "unknown_task" : "not_running");
-      return { reply: errorFrame("EXECUTION_ERROR", err.message) };
-    }
-    throw err;
+    return executionError(err, metrics);
   }
+}
+
+/** The EXECUTION_ERROR frame of a failed reset or step (rethrows anything else). */
+function executionError(err: unknown, metrics: Metrics): FrameOutcome {
+  if (err instanceof UnknownTaskError || err instanceof EpisodeNotRunningError) {
+    metrics.recordError(err instanceof UnknownTaskError ? "unknown_task" : "not_running");
+    return { reply: errorFrame("EXECUTION_ERROR", err.message) };
+  }
+  const failure = sourceFailure(err);
+  if (failure) {
+    metrics.recordError(failure.code.toLowerCase());
+    return { reply: errorFrame("EXECUTION_ERROR", failure.message, { status: failure.status }) };
+  }
+  throw err;
 }
 
 function observationFrame(data: unknown): string {

@@ -2,7 +2,9 @@
  * WebSocket plumbing: upgrades a request, gives the connection its own session (or refuses it
  * with `CAPACITY_REACHED` right after the handshake, as OpenEnv does), feeds each frame to the
  * protocol handler, closes with code 1000 when the protocol says so, and drops the session when
- * the socket closes. A session that expires while idle closes its socket.
+ * the socket closes. A session that expires while idle closes its socket. A frame whose outcome
+ * is a promise (a reset that reads the ingest store) holds back the frames after it, so each
+ * connection's replies keep the order of its requests; other frames are answered at once.
  *
  * @example
  * ```ts
@@ -50,7 +52,11 @@ function droppedFrame(protocol: SocketProtocol): string {
   return JSON.stringify(rpcError(null, RPC.SERVER_ERROR, message));
 }
 
-function mcpFrame(raw: unknown, session: Session, store: SessionStore): FrameOutcome {
+function mcpFrame(
+  raw: unknown,
+  session: Session,
+  store: SessionStore,
+): FrameOutcome | Promise<FrameOutcome> {
   if (typeof raw !== "string") {
     return { reply: JSON.stringify(rpcError(null, RPC.PARSE_ERROR, "Parse error: binary frame")) };
   }
@@ -62,12 +68,15 @@ function mcpFrame(raw: unknown, session: Session, store: SessionStore): FrameOut
     return { reply: JSON.stringify(rpcError(null, RPC.PARSE_ERROR, `Parse error: ${reason}`)) };
   }
   store.touch(session);
-  return { reply: JSON.stringify(handleJsonRpc(body, { store, wsSession: session })) };
+  const response = handleJsonRpc(body, { store, wsSession: session });
+  return response instanceof Promise
+    ? response.then((r) => ({ reply: JSON.stringify(r) }))
+    : { reply: JSON.stringify(response) };
 }
 
 const HANDLERS: Record<
   SocketProtocol,
-  (raw: unknown, session: Session, store: SessionStore) => FrameOutcome
+  (raw: unknown, session: Session, store: SessionStore) => FrameOutcome | Promise<FrameOutcome>
 > = {
   openenv: handleOpenEnvFrame,
   train: handleTrainFrame,
@@ -100,16 +109,13 @@ export function upgradeSession(
       closeSocket();
     }
   };
-  socket.onmessage = (event: MessageEvent) => {
+  const internal = (err: unknown): FrameOutcome => {
+    console.error(`ws ${protocol}: unexpected error:`, err instanceof Error ? err.message : err);
+    store.metrics.recordError("internal");
+    return { reply: errorFrame("SESSION_ERROR", "Internal error"), close: true };
+  };
+  const apply = (outcome: FrameOutcome) => {
     if (!session || socket.readyState !== WebSocket.OPEN) return;
-    let outcome: FrameOutcome;
-    try {
-      outcome = handle(event.data, session, store);
-    } catch (err) {
-      console.error(`ws ${protocol}: unexpected error:`, err instanceof Error ? err.message : err);
-      store.metrics.recordError("internal");
-      outcome = { reply: errorFrame("SESSION_ERROR", "Internal error"), close: true };
-    }
     if (outcome.reply !== undefined) socket.send(outcome.reply);
     if (outcome.close) {
       const s = session;
@@ -117,6 +123,37 @@ export function upgradeSession(
       s.onClose = null;
       store.delete(s.id);
       closeSocket();
+    }
+  };
+  const handleFrame = (data: unknown): Promise<void> | undefined => {
+    if (!session || socket.readyState !== WebSocket.OPEN) return;
+    let outcome: FrameOutcome | Promise<FrameOutcome>;
+    try {
+      outcome = handle(data, session, store);
+    } catch (err) {
+      outcome = internal(err);
+    }
+    if (!(outcome instanceof Promise)) {
+      apply(outcome);
+      return;
+    }
+    return outcome.then(apply, (err) => apply(internal(err)));
+  };
+  // Frames that arrive while an asynchronous outcome is pending wait for it, in order.
+  let backlog: Promise<void> | null = null;
+  const hold = (pending: Promise<void>) => {
+    backlog = pending;
+    pending.catch(() => {}).finally(() => {
+      if (backlog === pending) backlog = null;
+    });
+  };
+  socket.onmessage = (event: MessageEvent) => {
+    if (backlog) {
+      const run = () => handleFrame(event.data);
+      hold(backlog.then(run, run));
+    } else {
+      const pending = handleFrame(event.data);
+      if (pending) hold(pending);
     }
   };
   socket.onclose = () => {

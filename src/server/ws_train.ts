@@ -5,7 +5,9 @@
  * reward, done, info}` (the seed-style result, `info.task_score` at the end of an episode),
  * `{"type": "state", "state": {...}}` and `{"type": "error", "error": {code, message,
  * detail?}}` with codes `INVALID_JSON`, `VALIDATION_ERROR`, `UNKNOWN_TYPE`, `UNKNOWN_TASK`,
- * `EPISODE_NOT_RUNNING`. Errors never close the socket.
+ * `EPISODE_NOT_RUNNING`, and for a reset with `"source": "replay"|"mixed"` (which reads the
+ * ingest store, so its outcome is a promise) `NO_RECORDED_ALERTS` and `STORE_UNAVAILABLE`.
+ * Errors never close the socket.
  *
  * @example
  * ```ts
@@ -14,7 +16,7 @@
  * import { handleTrainFrame } from "./ws_train.ts";
  * const store = new SessionStore({ maxSessions: 4, sessionIdleSeconds: 0, defaultTask: "easy",
  *   now: () => 0 }, new Metrics());
- * const out = handleTrainFrame('{"type":"reset","task_id":"hard","seed":1}', store.create("ws"),
+ * const out = await handleTrainFrame('{"type":"reset","task_id":"hard","seed":1}', store.create("ws"),
  *   store);
  * console.assert(out.reply?.startsWith('{"type":"reset"'));
  * ```
@@ -23,24 +25,26 @@
  */
 import { EpisodeNotRunningError, InvalidActionError } from "../errors.ts";
 import { UnknownTaskError } from "../../tasks/registry.ts";
+import { sourceFailure } from "./alert_source.ts";
 import { describe, isObject } from "./body.ts";
 import { actionDetail, type DetailItem, HttpError } from "./http_errors.ts";
 import { parseResetBody } from "./request_schemas.ts";
 import type { Session } from "./session.ts";
 import type { SessionStore } from "./session_store.ts";
 import type { FrameOutcome } from "./ws_protocol.ts";
-import { seedResult } from "./wire.ts";
+import type { Metrics } from "./metrics.ts";
+import { seedResult, type Transition } from "./wire.ts";
 
 function trainError(code: string, message: string, detail?: DetailItem[]): FrameOutcome {
   return { reply: JSON.stringify({ type: "error", error: { code, message, detail } }) };
 }
 
-/** Handles one frame of a `/ws/train` session. */
+/** Handles one frame of a `/ws/train` session (a promise for a replay/mixed reset). */
 export function handleTrainFrame(
   raw: unknown,
   session: Session,
   store: SessionStore,
-): FrameOutcome {
+): FrameOutcome | Promise<FrameOutcome> {
   const metrics = store.metrics;
   if (typeof raw !== "string") {
     metrics.recordError("invalid_json");
@@ -62,9 +66,17 @@ export function handleTrainFrame(
   try {
     switch (frame.type) {
       case "reset": {
-        const { type: _type, ...params } = frame;
-        const t = session.reset(parseResetBody(params, []));
-        return { reply: JSON.stringify({ type: "reset", ...seedResult(t) }) };
+        const { type: _type, ...rest } = frame;
+        const params = parseResetBody(rest, []);
+        const reply = (t: Transition) => ({
+          reply: JSON.stringify({ type: "reset", ...seedResult(t) }),
+        });
+        const pending = store.prepareEpisode(session, params);
+        if (!pending) return reply(session.reset(params));
+        return pending.then(
+          (env) => reply(session.reset(params, env)),
+          (err) => failedFrame(err, metrics),
+        );
       }
       case "step": {
         if (!("action" in frame)) {
@@ -96,14 +108,24 @@ export function handleTrainFrame(
       metrics.recordError("validation");
       return trainError("VALIDATION_ERROR", err.message, err.detail);
     }
-    if (err instanceof UnknownTaskError) {
-      metrics.recordError("unknown_task");
-      return trainError("UNKNOWN_TASK", err.message);
-    }
-    if (err instanceof EpisodeNotRunningError) {
-      metrics.recordError("not_running");
-      return trainError("EPISODE_NOT_RUNNING", err.message);
-    }
-    throw err;
+    return failedFrame(err, metrics);
   }
+}
+
+/** The error frame of a failed reset or step (rethrows anything unexpected). */
+function failedFrame(err: unknown, metrics: Metrics): FrameOutcome {
+  if (err instanceof UnknownTaskError) {
+    metrics.recordError("unknown_task");
+    return trainError("UNKNOWN_TASK", err.message);
+  }
+  if (err instanceof EpisodeNotRunningError) {
+    metrics.recordError("not_running");
+    return trainError("EPISODE_NOT_RUNNING", err.message);
+  }
+  const failure = sourceFailure(err);
+  if (failure) {
+    metrics.recordError(failure.code.toLowerCase());
+    return trainError(failure.code, failure.message);
+  }
+  throw err;
 }

@@ -1,0 +1,138 @@
+/**
+ * Where a reset's alerts come from. A reset's `source` is `synthetic` (default: the task as
+ * is), `replay` (only the alerts recorded by `/ingest/*`, the synthetic stream off) or `mixed`
+ * (recorded alerts on top of the synthetic stream); `replay: {since, until, limit, tick_ms}`
+ * picks the recorded window. A non-synthetic episode is built here, asynchronously, from the
+ * ingest store (`replayEnvFromStore`), and then handed to `Session.reset(params, env)`; a
+ * synthetic one needs no work, so {@link prepareEpisode} returns `undefined` for it and every
+ * transport keeps its synchronous fast path.
+ *
+ * Failures: an unknown task throws `UnknownTaskError` (before the store is touched), a `replay`
+ * episode with nothing recorded in the window {@link NoRecordedAlertsError}, and a store that
+ * cannot be opened {@link KvUnavailableError}; {@link sourceFailure} maps the last two to the
+ * HTTP status and error code every transport reports.
+ *
+ * @example
+ * ```ts
+ * import { IngestStore } from "../ingest/store.ts";
+ * import { prepareEpisode } from "./alert_source.ts";
+ * const open = () => IngestStore.open(":memory:");
+ * console.assert(prepareEpisode(open, "easy", {}) === undefined);
+ * ```
+ *
+ * @module
+ */
+import type { AlertTriageEnv } from "../env.ts";
+import { KvUnavailableError } from "../ingest/store.ts";
+import type { IngestStore } from "../ingest/store.ts";
+import { NoRecordedAlertsError, replayEnvFromStore } from "../replay/episode.ts";
+import type { AlertSource } from "../sim/replay.ts";
+import { getTask } from "../../tasks/registry.ts";
+
+export { KvUnavailableError, NoRecordedAlertsError };
+export type { AlertSource };
+
+/** The recorded window a `replay`/`mixed` reset plays (the `replay` field of a reset). */
+export interface ReplayWindow {
+  /** Only alerts received at or after this time (epoch ms or ISO 8601). */
+  since?: number | string;
+  /** Only alerts received before this time (epoch ms or ISO 8601). */
+  until?: number | string;
+  /** At most this many alerts (default 1000): the first after `since`, else the latest. */
+  limit?: number;
+  /** Wall-clock length of one tick in ms (default: the window's span over the horizon, ≥ 1 min). */
+  tick_ms?: number;
+}
+
+/** What {@link prepareEpisode} reads from a reset. */
+export interface SourceParams {
+  /** Task, if the reset names one. */
+  task_id?: string;
+  /** Alert source (default `synthetic`). */
+  source?: AlertSource;
+  /** Recorded window, for `replay` and `mixed`. */
+  replay?: ReplayWindow;
+}
+
+/**
+ * The environment of a non-synthetic reset, built from the store `openStore` opens, or
+ * `undefined` for a synthetic one (nothing to prepare). `currentTask` is the session's task,
+ * played when the reset names none.
+ *
+ * @example
+ * ```ts
+ * import { IngestStore } from "../ingest/store.ts";
+ * import { prepareEpisode } from "./alert_source.ts";
+ * const store = await IngestStore.open(":memory:");
+ * const env = await prepareEpisode(() => Promise.resolve(store), "hard", { source: "mixed" });
+ * console.assert(env?.taskId === "hard");
+ * store.close();
+ * ```
+ */
+export function prepareEpisode(
+  openStore: () => Promise<IngestStore>,
+  currentTask: string,
+  params: SourceParams,
+): Promise<AlertTriageEnv> | undefined {
+  const source = params.source ?? "synthetic";
+  if (source === "synthetic") return undefined;
+  const task = params.task_id ?? currentTask;
+  return (async () => {
+    getTask(task);
+    let store: IngestStore;
+    try {
+      store = await openStore();
+    } catch (err) {
+      if (err instanceof KvUnavailableError) throw err;
+      const why = err instanceof Error ? err.message : String(err);
+      throw new KvUnavailableError(`Alert store unavailable: ${why}`);
+    }
+    const window = params.replay ?? {};
+    return await replayEnvFromStore(store, task, source, {
+      since: window.since,
+      until: window.until,
+      limit: window.limit,
+      tickMs: window.tick_ms,
+    });
+  })();
+}
+
+/** How a transport reports a failed non-synthetic reset. */
+export interface SourceFailure {
+  /** HTTP status: 409 nothing recorded to replay, 503 store unavailable. */
+  status: 409 | 503;
+  /** Error code of the `/ws/train` protocol (and the metrics label, lower-cased). */
+  code: "NO_RECORDED_ALERTS" | "STORE_UNAVAILABLE";
+  /** A message saying what to do. */
+  message: string;
+}
+
+/**
+ * The report of a {@link NoRecordedAlertsError} or {@link KvUnavailableError}; `null` for any
+ * other error.
+ *
+ * @example
+ * ```ts
+ * import { NoRecordedAlertsError, sourceFailure } from "./alert_source.ts";
+ * console.assert(sourceFailure(new NoRecordedAlertsError("the store"))?.status === 409);
+ * ```
+ */
+export function sourceFailure(err: unknown): SourceFailure | null {
+  if (err instanceof NoRecordedAlertsError) {
+    return {
+      status: 409,
+      code: "NO_RECORDED_ALERTS",
+      message: "No recorded alerts to replay in the requested window: POST real alerts to " +
+        '/ingest/alerts first, widen replay.since/until, or reset with source "mixed" or ' +
+        '"synthetic"',
+    };
+  }
+  if (err instanceof KvUnavailableError) {
+    return {
+      status: 503,
+      code: "STORE_UNAVAILABLE",
+      message: `${err.message}; replay and mixed episodes need the ingest store (retry later)`,
+    };
+  }
+  return null;
+}
