@@ -73,12 +73,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--eval-episodes", type=int, default=200, help="held-out test episodes")
     p.add_argument("--n-envs", type=int, default=4, help="parallel sessions (one socket each)")
     p.add_argument("--slots", type=int, default=None, help="alert slots (default 32)")
-    p.add_argument("--n-steps", type=int, default=256, help="PPO rollout length per env")
-    p.add_argument("--batch-size", type=int, default=256)
+    p.add_argument("--n-steps", type=int, default=128, help="PPO rollout length per env")
+    p.add_argument("--batch-size", type=int, default=128)
     p.add_argument("--n-epochs", type=int, default=10)
-    p.add_argument("--learning-rate", type=float, default=3e-4)
+    p.add_argument("--learning-rate", type=float, default=1e-3)
+    p.add_argument("--anneal-lr", action="store_true", help="decay the learning rate linearly to 0")
     p.add_argument("--ent-coef", type=float, default=0.01)
     p.add_argument("--gamma", type=float, default=0.99)
+    p.add_argument("--score-bonus", type=float, default=0.0,
+                   help="add this x task_score to each training episode's last reward")  # fmt: skip
     p.add_argument("--policy", choices=["slot", "mlp"], default="slot",
                    help="slot: shared per-slot scorer; mlp: SB3 MlpPolicy")  # fmt: skip
     p.add_argument("--embed", type=int, default=64, help="slot embedding size (slot policy)")
@@ -89,7 +92,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--summary-json", default=None, help="write the final numbers here")
     p.add_argument("--save", default=None, help="save the trained model (.zip) here")
     p.add_argument("--baseline", choices=["wire", "reference", "none"], default="wire",
-                   help="wire: run the rule baseline over the wire on the same seeds")  # fmt: skip
+                   help="wire: run the rule baseline over the wire on the same seeds; "
+                        "reference/none: only print the published figure")  # fmt: skip
     p.add_argument("--torch-threads", type=int, default=1)
     p.add_argument("--quiet", action="store_true")
     return p.parse_args(argv)
@@ -215,8 +219,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     def make(i: int) -> Callable[[], AlertTriageWireEnv]:
         return lambda: AlertTriageWireEnv(
-            args.url, task_id=args.task, slots=args.slots, agent=f"sb3-ppo-{i}"
-        )
+            args.url, task_id=args.task, slots=args.slots, agent=f"sb3-ppo-{i}",
+            score_bonus=args.score_bonus,
+        )  # fmt: skip
 
     venv = VecMonitor(DummyVecEnv([make(i) for i in range(args.n_envs)]),
                       info_keywords=("task_score",))  # fmt: skip
@@ -233,7 +238,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         n_steps=args.n_steps,
         batch_size=args.batch_size,
         n_epochs=args.n_epochs,
-        learning_rate=args.learning_rate,
+        learning_rate=(lambda left: args.learning_rate * left) if args.anneal_lr
+        else args.learning_rate,
         ent_coef=args.ent_coef,
         gamma=args.gamma,
         gae_lambda=0.95,
@@ -271,6 +277,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "task": args.task,
         "seed": args.seed,
         "policy": args.policy,
+        "score_bonus": args.score_bonus,
+        "learning_rate": args.learning_rate,
+        "anneal_lr": args.anneal_lr,
         "timesteps": model.num_timesteps,
         "train_seconds": round(train_s, 1),
         "train_steps_per_s": round(model.num_timesteps / train_s, 1),

@@ -15,8 +15,10 @@ any other ``done`` as terminated.
 
 ``info`` keys: ``action_mask`` (``(slots, 4)`` int8), ``alert_ids`` (alert id per slot),
 ``seed`` (server seed of the episode), ``reward_components``, ``last_action_error``,
-``investigations_clipped`` (INVESTIGATEs turned into DELAY by the budget rule) and, when the
-episode ends, ``task_score``, ``success`` and ``task_score_breakdown``.
+``investigations_clipped`` (INVESTIGATEs turned into DELAY by the budget rule), after a step
+``server_reward`` and, when the episode ends, ``task_score``, ``success`` and
+``task_score_breakdown``. The step reward is the server's, plus ``score_bonus x task_score``
+on the last step when ``score_bonus`` is set (aligns training with the task's grader).
 
 Example::
 
@@ -56,12 +58,15 @@ class AlertTriageWireEnv(gym.Env):
         train_seed_high: int = HELD_OUT_SEED_START,
         message_timeout: float = 60.0,
         agent: str | None = None,
+        score_bonus: float = 0.0,
     ):
         """Connects lazily (on the first ``reset``) to the server at ``url``.
 
         ``slots`` alert slots (default: the task's queue capacity, 32); ``sort_by_rank`` fills
         slots by severity x confidence; ``agent`` is an optional label the server files scores
-        under (sent with every reset).
+        under (sent with every reset); ``score_bonus`` adds ``score_bonus x task_score`` to the
+        reward of an episode's last step (0: the server's reward unchanged; the server's own
+        reward is always in ``info["server_reward"]``).
         """
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode must be one of {self.metadata['render_modes']}")
@@ -72,6 +77,7 @@ class AlertTriageWireEnv(gym.Env):
         self.slots = self.encoder.slots
         self.train_seed_high = int(train_seed_high)
         self.agent = agent
+        self.score_bonus = float(score_bonus)
         self.observation_space = spaces.Box(
             low=0.0, high=1.0, shape=(self.encoder.size,), dtype=np.float32
         )
@@ -122,8 +128,13 @@ class AlertTriageWireEnv(gym.Env):
         obs = self._ingest(data)
         terminated, truncated = self._end_flags(data)
         self._done = terminated or truncated
-        reward = data.get("reward")
-        return obs, float(reward or 0.0), terminated, truncated, self._info(data, clipped)
+        server_reward = float(data.get("reward") or 0.0)
+        info = self._info(data, clipped)
+        info["server_reward"] = server_reward
+        reward = server_reward
+        if self._done and self.score_bonus and "task_score" in info:
+            reward += self.score_bonus * float(info["task_score"])
+        return obs, reward, terminated, truncated, info
 
     def render(self) -> str | None:
         """``ansi``: the current queue as text (rank order); otherwise nothing."""

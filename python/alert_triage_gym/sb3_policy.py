@@ -5,7 +5,8 @@ scores every slot with **shared weights** instead (the design of the in-process 
 
 * encoder (shared across slots, DeepSets style): ``h_i = phi([slot_i, global])``, context
   ``c = masked mean of h_i``, ``z_i = rho([h_i, c])``;
-* actor: the same linear layer maps each ``z_i`` to the slot's 4 logits; padding slots are
+* actor: the same linear layer maps each ``z_i`` to the slot's 4 logits, plus a learned bias
+  per slot position (slots are in rank order, so position carries a prior); padding slots are
   forced to DELAY and INVESTIGATE is masked when the tick's budget is 0 (so padding adds
   nothing to the log-probabilities, the entropy or the gradient);
 * critic: an MLP over ``[masked mean of z_i, global]``.
@@ -115,6 +116,9 @@ class SlotHead(nn.Module):
         self.score = nn.Linear(embed, 4)
         nn.init.orthogonal_(self.score.weight, gain=0.01)
         nn.init.zeros_(self.score.bias)
+        # A learned bias per slot position: with rank-ordered slots, "investigate the top K,
+        # ignore the tail" is a positional prior the shared scorer would learn only slowly.
+        self.position_bias = nn.Parameter(torch.zeros(slots, 4))
 
     def forward(self, latent: torch.Tensor) -> torch.Tensor:
         """Flat logits ``(B, slots * 4)`` in slot order (the MultiDiscrete layout)."""
@@ -122,7 +126,7 @@ class SlotHead(nn.Module):
         z = latent[:, : n * d].reshape(-1, n, d)
         present = latent[:, n * d : n * d + n].unsqueeze(-1)
         invest_ok = latent[:, n * d + n : n * d + 2 * n].unsqueeze(-1)
-        logits = self.score(z)
+        logits = self.score(z) + self.position_bias
         logits = torch.cat([torch.where(invest_ok > 0, logits[..., :1], MASKED), logits[..., 1:]],
                            dim=-1)  # fmt: skip
         pad = torch.tensor([MASKED, MASKED, MASKED, 0.0], dtype=logits.dtype, device=logits.device)
