@@ -22,16 +22,14 @@ const SCORE_KEYS = ["meanScore", "mean_score", "score", "eval_score", "evalScore
 const RETURN_KEYS = ["meanReturn", "mean_return", "return", "episode_return"];
 const LIST_KEYS = ["history", "updates", "log", "curve", "learning_curve"];
 
-type Json = unknown;
-
-function asRecord(x: Json): Record<string, unknown> | undefined {
+function asRecord(x: unknown): Record<string, unknown> | undefined {
   return typeof x === "object" && x !== null && !Array.isArray(x)
     ? x as Record<string, unknown>
     : undefined;
 }
 
 /** The list of per-update records inside a log, or undefined when there is none. */
-export function findHistory(log: Json): Record<string, unknown>[] | undefined {
+export function findHistory(log: unknown): Record<string, unknown>[] | undefined {
   if (Array.isArray(log)) return log.map(asRecord).filter((r) => r !== undefined);
   const obj = asRecord(log);
   if (!obj) return undefined;
@@ -65,7 +63,7 @@ function pick(r: Record<string, unknown>, keys: readonly string[]): number | und
  * ```
  */
 export function curveFromLog(
-  log: Json,
+  log: unknown,
   series: string,
   opts: { metric?: "score" | "return"; smooth?: number } = {},
 ): CurvePoint[] {
