@@ -1,0 +1,276 @@
+/**
+ * `deno task train`: trains a PPO policy for one task (or all), saves it as a small JSON file
+ * and scores it on held-out seeds through the {@link PpoAgent} and the reference environment,
+ * next to the rule baseline.
+ *
+ * ```sh
+ * deno task train --task easy --steps 300000 --seed 1 --out policies/easy.json
+ * deno task train --task all            # policies/{easy,medium,hard}.json
+ * ```
+ *
+ * Flags: `--task easy|medium|hard|all`, `--steps N` (environment steps), `--seed N`,
+ * `--out PATH` (file, or directory for `--task all`; default `policies/`), `--envs N`,
+ * `--rollout N` (steps per environment per update), `--lr X`, `--ent X`, `--epochs N`,
+ * `--minibatches N`, `--hidden 32,32` (actor widths), `--reward grader|env`, `--eval N` (held-out episodes,
+ * default 200; 0 to skip). A progress bar is drawn on a terminal; otherwise a log line is
+ * printed every few updates.
+ *
+ * @example
+ * ```ts
+ * import { parseTrainArgs } from "./train_cli.ts";
+ * console.log(parseTrainArgs(["--task", "hard", "--steps", "1000"]).steps);
+ * ```
+ *
+ * @module
+ */
+import { RuleBasedAgent } from "../agents/rule_based.ts";
+import type { Agent } from "../agents/agent.ts";
+import { PpoAgent } from "../agents/ppo.ts";
+import { getTask, gradeEpisode, makeEnv, TASK_IDS } from "../../tasks/registry.ts";
+import { heldOutSeeds, summarize } from "./evaluate.ts";
+import { DEFAULT_POLICY_SPEC } from "./policy.ts";
+import { type PolicyFile, policyToFile } from "./policy_file.ts";
+import { DEFAULT_TRAIN, train, type UpdateReport } from "./trainer.ts";
+
+/** Parsed command line. */
+export interface TrainArgs {
+  /** Task ids to train, in order. */
+  tasks: string[];
+  /** Environment steps per task. */
+  steps: number;
+  /** Seed. */
+  seed: number;
+  /** Output file (one task) or directory. */
+  out: string;
+  /** Environments. */
+  envs: number;
+  /** Steps per environment per rollout. */
+  rollout: number;
+  /** Learning rate. */
+  lr: number;
+  /** Entropy coefficient. */
+  ent: number;
+  /** Update epochs. */
+  epochs: number;
+  /** Minibatches per epoch. */
+  minibatches: number;
+  /** Actor hidden widths. */
+  hidden: number[];
+  /** Training reward. */
+  reward: "grader" | "env";
+  /** Held-out evaluation episodes. */
+  evalEpisodes: number;
+}
+
+/** Default steps per task (enough to pass the targets; see BENCHMARKS.md). */
+export const DEFAULT_STEPS: Readonly<Record<string, number>> = {
+  easy: 300_000,
+  medium: 500_000,
+  hard: 400_000,
+};
+
+/** Parses `--flag value` pairs; throws on an unknown flag or a bad value. */
+export function parseTrainArgs(argv: readonly string[]): TrainArgs {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith("--")) throw new Error(`unexpected argument ${JSON.stringify(a)}`);
+    const eq = a.indexOf("=");
+    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+    else flags.set(a.slice(2), argv[++i] ?? "");
+  }
+  const known = [
+    "task",
+    "steps",
+    "seed",
+    "out",
+    "envs",
+    "rollout",
+    "lr",
+    "ent",
+    "epochs",
+    "minibatches",
+    "hidden",
+    "reward",
+    "eval",
+  ];
+  for (const k of flags.keys()) {
+    if (!known.includes(k)) throw new Error(`unknown flag --${k}; known: --${known.join(", --")}`);
+  }
+  const num = (k: string, d: number) => {
+    const v = flags.get(k);
+    if (v === undefined) return d;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) {
+      throw new Error(`--${k} must be a non-negative number, got ${v}`);
+    }
+    return n;
+  };
+  const task = flags.get("task") ?? "all";
+  const tasks = task === "all" ? [...TASK_IDS] : [getTask(task).id];
+  const reward = flags.get("reward") ?? "grader";
+  if (reward !== "grader" && reward !== "env") throw new Error(`--reward must be grader or env`);
+  return {
+    tasks,
+    steps: num("steps", NaN),
+    seed: Math.floor(num("seed", 1)),
+    out: flags.get("out") ?? "policies/",
+    envs: Math.floor(num("envs", DEFAULT_TRAIN.numEnvs)),
+    rollout: Math.floor(num("rollout", DEFAULT_TRAIN.numSteps)),
+    lr: num("lr", DEFAULT_TRAIN.learningRate),
+    ent: num("ent", DEFAULT_TRAIN.entCoef),
+    epochs: Math.floor(num("epochs", DEFAULT_TRAIN.updateEpochs)),
+    minibatches: Math.floor(num("minibatches", DEFAULT_TRAIN.numMinibatches)),
+    hidden: flags.has("hidden")
+      ? flags.get("hidden")!.split(",").map(Number)
+      : [...DEFAULT_POLICY_SPEC.actorHidden],
+    reward,
+    evalEpisodes: Math.floor(num("eval", 200)),
+  };
+}
+
+/** Plays `agent` on `seeds` through the reference environment; returns the grader scores. */
+export async function scoreAgent(
+  agent: Agent,
+  taskId: string,
+  seeds: readonly number[],
+): Promise<number[]> {
+  const env = makeEnv(taskId);
+  const scores: number[] = [];
+  for (const seed of seeds) {
+    agent.reset?.(seed);
+    let { observation } = env.reset({ seed });
+    for (;;) {
+      const r = env.step(await agent.act(observation, env));
+      observation = r.observation;
+      if (r.terminated || r.truncated) break;
+    }
+    scores.push(gradeEpisode(env).score);
+  }
+  return scores;
+}
+
+function fmt(x: number, d = 3): string {
+  return Number.isFinite(x) ? x.toFixed(d) : "-";
+}
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+/** A progress line (bar on a terminal). */
+function progressLine(r: UpdateReport, taskId: string, tty: boolean): string {
+  const frac = r.update / r.updates;
+  const eta = r.elapsedMs / frac - r.elapsedMs;
+  const s = r.stats;
+  const text =
+    `${taskId} step ${r.globalStep} ret ${fmt(r.meanReturn, 1)} score ${fmt(r.meanScore)} ` +
+    `ent ${fmt(s.entropy)} kl ${fmt(s.approxKl, 4)} clip ${fmt(s.clipFrac, 2)} ` +
+    `ev ${fmt(s.explainedVariance, 2)} ${duration(r.elapsedMs)} eta ${duration(eta)}`;
+  if (!tty) return `[${String(Math.round(frac * 100)).padStart(3)}%] ${text}`;
+  const width = 24, full = Math.round(frac * width);
+  return `[${"#".repeat(full)}${".".repeat(width - full)}] ${
+    String(Math.round(frac * 100)).padStart(3)
+  }% ${text}`;
+}
+
+async function trainOne(taskId: string, args: TrainArgs): Promise<void> {
+  const task = getTask(taskId);
+  const steps = Number.isFinite(args.steps) ? args.steps : DEFAULT_STEPS[taskId] ?? 300_000;
+  const tty = Deno.stdout.isTerminal();
+  const enc = new TextEncoder();
+  const logEvery = Math.max(1, Math.floor(steps / (args.envs * args.rollout) / 20));
+  console.log(
+    `training ${taskId}: ${steps} steps, seed ${args.seed}, ${args.envs} envs x ${args.rollout}`,
+  );
+  const result = train({
+    ...DEFAULT_TRAIN,
+    task,
+    totalSteps: steps,
+    seed: args.seed,
+    numEnvs: args.envs,
+    numSteps: args.rollout,
+    learningRate: args.lr,
+    entCoef: args.ent,
+    updateEpochs: args.epochs,
+    numMinibatches: args.minibatches,
+    policy: { actorHidden: args.hidden },
+    reward: args.reward,
+  }, (r) => {
+    if (tty) Deno.stdout.writeSync(enc.encode(`\r\x1b[2K${progressLine(r, taskId, true)}`));
+    else if (r.update % logEvery === 0 || r.update === r.updates) {
+      console.log(progressLine(r, taskId, false));
+    }
+  });
+  if (tty) Deno.stdout.writeSync(enc.encode("\n"));
+  const last = result.history.slice(-5);
+  const trainScore =
+    last.reduce((a, r) => a + (Number.isFinite(r.meanScore) ? r.meanScore : 0), 0) / last.length;
+  const training: Record<string, unknown> = {
+    steps,
+    seed: args.seed,
+    envs: args.envs,
+    rollout: args.rollout,
+    learning_rate: args.lr,
+    ent_coef: args.ent,
+    reward: args.reward,
+    wall_time_s: Math.round(result.elapsedMs / 100) / 10,
+    final_train_score: Math.round(trainScore * 1000) / 1000,
+    deno: Deno.version.deno,
+  };
+  let file: PolicyFile = policyToFile(result.policy, taskId, task.world, training);
+  const path = args.out.endsWith(".json")
+    ? args.out
+    : `${args.out.replace(/\/?$/, "/")}${taskId}.json`;
+  if (args.evalEpisodes > 0) {
+    // Score the policy exactly as it is saved (float32), through the agent interface.
+    const agent = PpoAgent.fromFile(JSON.parse(JSON.stringify(file)));
+    const seeds = heldOutSeeds(args.evalEpisodes);
+    const ppo = summarize(await scoreAgent(agent, taskId, seeds), task.successThreshold);
+    const rules = summarize(
+      await scoreAgent(new RuleBasedAgent(), taskId, seeds),
+      task.successThreshold,
+    );
+    training.held_out = {
+      seeds: `${seeds[0]}..${seeds[seeds.length - 1]}`,
+      ppo_mean: round3(ppo.mean),
+      ppo_ci95: round3(ppo.ci95),
+      ppo_success_rate: round3(ppo.successRate),
+      rules_mean: round3(rules.mean),
+    };
+    file = { ...file, training };
+    console.log(
+      `${taskId}: held-out (${seeds.length} seeds from ${seeds[0]}) ppo ${fmt(ppo.mean)} ± ${
+        fmt(ppo.ci95)
+      } ` +
+        `(success ${fmt(ppo.successRate, 2)}), rules ${
+          fmt(rules.mean)
+        }, threshold ${task.successThreshold}, ` +
+        `gap ${fmt(ppo.mean - rules.mean)}; trained in ${duration(result.elapsedMs)}`,
+    );
+  }
+  const dir = path.slice(0, path.lastIndexOf("/"));
+  if (dir) await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(path, JSON.stringify(file) + "\n");
+  console.log(`saved ${path}`);
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+if (import.meta.main) {
+  let args: TrainArgs;
+  try {
+    args = parseTrainArgs(Deno.args);
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    Deno.exit(2);
+  }
+  if (args.tasks.length > 1 && args.out.endsWith(".json")) {
+    console.error("error: --out must be a directory when training several tasks");
+    Deno.exit(2);
+  }
+  for (const taskId of args.tasks) await trainOne(taskId, args);
+}

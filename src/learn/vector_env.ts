@@ -1,0 +1,333 @@
+/**
+ * A batch of N worlds of one task stepped together, with observations encoded into
+ * preallocated typed arrays (see `features.ts`): `slots` alert slots per environment (the
+ * task's queue capacity, 32, so no queued alert is ever cut off), a slot-validity mask,
+ * per-slot action masks, and global context. Stepping allocates nothing: write decision codes
+ * into {@link VectorEnv.actions} and call {@link VectorEnv.step}.
+ *
+ * **Autoreset: Gymnasium `SameStep`** (declared in `metadata.autoreset_mode`). When an
+ * environment's episode ends inside `step()`, it is reset in that same call: the returned
+ * observation is the first one of the new episode, `rewards`/`terminations`/`truncations` are
+ * those of the ending step, the ended episode's last observation is copied to the `final*`
+ * arrays, and its statistics (return, length, seed and the task grader's score, computed from
+ * the hidden truth with `readTruth` and `task.grade`) are in the `episode*` arrays with
+ * `episodeDone[i] = 1` until the next step. Every call's action is applied; none is dropped.
+ *
+ * Decisions: `actions[i * slots + j]` is the code (0..3, ACTION_TYPES order) for slot `j` of
+ * environment `i`; codes for invalid slots are ignored. At most `budget[i]` INVESTIGATE are
+ * honoured per environment (the world turns extra ones, in queue order, into DELAY); the
+ * policies respect this with sequential masking.
+ *
+ * Rewards: `envRewards` is the environment's reward; `rewards` is the training reward, which is
+ * the environment's reward (`reward: "env"`) or the grader-aligned shaping of
+ * `reward_shaping.ts` (`reward: "grader"`, the default), whose episode return approximates
+ * `rewardScale x` the grader score (exactly, with `correction: "always"`).
+ *
+ * @example
+ * ```ts
+ * import { VectorEnv } from "./vector_env.ts";
+ * import { easy } from "../../tasks/easy.ts";
+ * const vec = new VectorEnv({ task: easy, numEnvs: 4, seed: 0 });
+ * vec.reset();
+ * vec.actions.fill(1); // ignore everything
+ * vec.step();
+ * console.log(vec.metadata.autoreset_mode, vec.rewards[0], vec.slotValid.length);
+ * ```
+ *
+ * @module
+ */
+import { Rng } from "../rng.ts";
+import { readTruth } from "../sim/truth.ts";
+import { World } from "../sim/world.ts";
+import type { Task } from "../../tasks/task.ts";
+import { FeatureEncoder, GLOBAL_FEATURES, NUM_ACTIONS, round4, SLOT_FEATURES } from "./features.ts";
+import { GraderShaping, shapingTable } from "./reward_shaping.ts";
+
+/** Exclusive upper bound of training episode seeds (evaluation uses seeds from 10,000,000). */
+export const TRAIN_SEED_LIMIT = 1_000_000;
+
+/** Options of {@link VectorEnv}. */
+export interface VectorEnvOptions {
+  /** The task played by every environment. */
+  task: Task;
+  /** Number of environments. */
+  numEnvs: number;
+  /** Seed of the stream of episode seeds (default 0). */
+  seed?: number;
+  /** Episode seeds are drawn uniformly from [0, seedLimit) (default {@link TRAIN_SEED_LIMIT}). */
+  seedLimit?: number;
+  /** Overrides the seed stream: the seed of the next episode of environment `env`. */
+  nextSeed?: (env: number) => number;
+  /** Training reward: `grader` (default) or `env`. */
+  reward?: "grader" | "env";
+  /** Multiplier of the grader-aligned reward (default 10). */
+  rewardScale?: number;
+  /**
+   * When the grader reward adds its terminal correction (`scale x score - shaped return`):
+   * at every episode end (`always`, the return is exactly `scale x score`), only when the
+   * episode terminates (`termination`, the default: the survival factor is charged, while
+   * ordinary episodes keep the low-variance dense return), or `never`.
+   */
+  correction?: "always" | "termination" | "never";
+  /** Grade finished episodes (default true; needed for the `grader` reward). */
+  grade?: boolean;
+}
+
+/** N worlds of one task behind typed-array observations, actions and rewards. */
+export class VectorEnv {
+  /** Gymnasium-style metadata: the autoreset mode is `SameStep`. */
+  readonly metadata: { autoreset_mode: "SameStep"; render_modes: string[] } = {
+    autoreset_mode: "SameStep",
+    render_modes: [],
+  };
+  /** The task. */
+  readonly task: Task;
+  /** Number of environments. */
+  readonly numEnvs: number;
+  /** Alert slots per environment. */
+  readonly slots: number;
+  /** The worlds (read-only use). */
+  readonly worlds: World[];
+  /** Slot features, `numEnvs x slots x SLOT_FEATURES`. */
+  readonly slotObs: Float32Array;
+  /** Global features, `numEnvs x GLOBAL_FEATURES`. */
+  readonly globalObs: Float32Array;
+  /** 1 where a slot holds a queued alert, `numEnvs x slots`. */
+  readonly slotValid: Uint8Array;
+  /** Allowed decisions per slot, `numEnvs x slots x 4` (INVESTIGATE while budget > 0). */
+  readonly actionMask: Uint8Array;
+  /** INVESTIGATE decisions allowed this tick, per environment. */
+  readonly budget: Int32Array;
+  /** World alert index in each slot (-1 when empty), `numEnvs x slots`. */
+  readonly slotAlert: Int32Array;
+  /** Room for attributed events per environment and step. */
+  readonly eventCapacity: number;
+  /**
+   * Attributed reward events of the last step (grader reward only): `eventCount[i]` events
+   * for environment `i` at `i * eventCapacity`, each the world alert index that caused it and
+   * its share of `rewards[i]` (see `GraderShaping`). The rest of `rewards[i]` is shared.
+   */
+  readonly eventAlert: Int32Array;
+  /** Reward of each attributed event. */
+  readonly eventValue: Float64Array;
+  /** Attributed events of the last step, per environment. */
+  readonly eventCount: Int32Array;
+  /** Decision codes to apply at the next step, `numEnvs x slots`. */
+  readonly actions: Int8Array;
+  /** Training reward of the last step. */
+  readonly rewards: Float32Array;
+  /** Environment reward of the last step. */
+  readonly envRewards: Float32Array;
+  /** 1 where the last step terminated the episode (damage threshold). */
+  readonly terminations: Uint8Array;
+  /** 1 where the last step truncated the episode (horizon). */
+  readonly truncations: Uint8Array;
+  /** 1 where an episode ended at the last step (its statistics are below). */
+  readonly episodeDone: Uint8Array;
+  /** Environment-reward return of the episode that just ended. */
+  readonly episodeReturn: Float64Array;
+  /** Training-reward return of the episode that just ended. */
+  readonly episodeTrainReturn: Float64Array;
+  /** Length of the episode that just ended. */
+  readonly episodeLength: Int32Array;
+  /** Grader score of the episode that just ended (NaN when grading is off). */
+  readonly episodeScore: Float64Array;
+  /** Seed of the episode that just ended. */
+  readonly episodeSeed: Float64Array;
+  /** Seed of the running episode, per environment. */
+  readonly seeds: Float64Array;
+  /** Last slot observation of the episode that just ended (SameStep's `final_obs`). */
+  readonly finalSlotObs: Float32Array;
+  /** Last global observation of the episode that just ended. */
+  readonly finalGlobalObs: Float32Array;
+  /** Last slot validity of the episode that just ended. */
+  readonly finalSlotValid: Uint8Array;
+  readonly #encoder: FeatureEncoder;
+  readonly #shaping: GraderShaping[];
+  readonly #actionViews: Int8Array[];
+  readonly #running: Float64Array;
+  readonly #runningTrain: Float64Array;
+  readonly #lengths: Int32Array;
+  readonly #finalMask: Uint8Array;
+  readonly #seeder: Rng;
+  readonly #seedLimit: number;
+  readonly #nextSeed?: (env: number) => number;
+  readonly #useGrader: boolean;
+  readonly #correction: "always" | "termination" | "never";
+  readonly #grade: boolean;
+
+  /** Builds the worlds and every buffer. */
+  constructor(options: VectorEnvOptions) {
+    const n = options.numEnvs;
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`numEnvs must be >= 1, got ${n}`);
+    this.task = options.task;
+    this.numEnvs = n;
+    const cfg = options.task.world;
+    this.slots = cfg.maxQueue;
+    const S = this.slots;
+    this.worlds = Array.from({ length: n }, () => new World(cfg));
+    this.slotObs = new Float32Array(n * S * SLOT_FEATURES);
+    this.globalObs = new Float32Array(n * GLOBAL_FEATURES);
+    this.slotValid = new Uint8Array(n * S);
+    this.actionMask = new Uint8Array(n * S * NUM_ACTIONS);
+    this.budget = new Int32Array(n);
+    this.slotAlert = new Int32Array(n * S).fill(-1);
+    this.actions = new Int8Array(n * S);
+    this.rewards = new Float32Array(n);
+    this.envRewards = new Float32Array(n);
+    this.terminations = new Uint8Array(n);
+    this.truncations = new Uint8Array(n);
+    this.episodeDone = new Uint8Array(n);
+    this.episodeReturn = new Float64Array(n);
+    this.episodeTrainReturn = new Float64Array(n);
+    this.episodeLength = new Int32Array(n);
+    this.episodeScore = new Float64Array(n).fill(NaN);
+    this.episodeSeed = new Float64Array(n);
+    this.seeds = new Float64Array(n);
+    this.finalSlotObs = new Float32Array(n * S * SLOT_FEATURES);
+    this.finalGlobalObs = new Float32Array(n * GLOBAL_FEATURES);
+    this.finalSlotValid = new Uint8Array(n * S);
+    this.#finalMask = new Uint8Array(n * S * NUM_ACTIONS);
+    this.#encoder = new FeatureEncoder(cfg, S);
+    this.#useGrader = (options.reward ?? "grader") === "grader";
+    this.#correction = options.correction ?? "termination";
+    this.#grade = options.grade ?? true;
+    if (this.#useGrader && !this.#grade) {
+      throw new RangeError("the grader reward needs grade: true");
+    }
+    const table = shapingTable(options.task.id);
+    const scale = options.rewardScale ?? 10;
+    this.#shaping = this.worlds.map((w) => new GraderShaping(w, table, scale));
+    this.eventCapacity = this.#shaping[0].eventAlert.length;
+    this.eventAlert = new Int32Array(n * this.eventCapacity);
+    this.eventValue = new Float64Array(n * this.eventCapacity);
+    this.eventCount = new Int32Array(n);
+    this.#actionViews = this.worlds.map((_, i) => this.actions.subarray(i * S, (i + 1) * S));
+    this.#running = new Float64Array(n);
+    this.#runningTrain = new Float64Array(n);
+    this.#lengths = new Int32Array(n);
+    this.#seeder = new Rng(options.seed ?? 0);
+    this.#seedLimit = options.seedLimit ?? TRAIN_SEED_LIMIT;
+    this.#nextSeed = options.nextSeed;
+  }
+
+  /** Resets every environment (new seeds from the stream) and encodes the observations. */
+  reset(): void {
+    for (let i = 0; i < this.numEnvs; i++) this.#resetOne(i);
+    this.episodeDone.fill(0);
+  }
+
+  /** Applies {@link VectorEnv.actions} to every environment; autoresets finished ones. */
+  step(): void {
+    const S = this.slots;
+    for (let i = 0; i < this.numEnvs; i++) {
+      const w = this.worlds[i];
+      const shaping = this.#shaping[i];
+      shaping.before();
+      w.step(this.#actionViews[i]);
+      const envReward = w.lastReward();
+      const shaped = shaping.after();
+      let reward = this.#useGrader ? shaped : envReward;
+      if (this.#useGrader) {
+        const c = shaping.eventCount, off = i * this.eventCapacity;
+        for (let k = 0; k < c; k++) {
+          this.eventAlert[off + k] = shaping.eventAlert[k];
+          this.eventValue[off + k] = shaping.eventValue[k];
+        }
+        this.eventCount[i] = c;
+      }
+      this.#running[i] += envReward;
+      this.#lengths[i]++;
+      this.envRewards[i] = envReward;
+      this.terminations[i] = w.terminated ? 1 : 0;
+      this.truncations[i] = w.truncated ? 1 : 0;
+      this.episodeDone[i] = 0;
+      if (!w.terminated && !w.truncated) {
+        this.rewards[i] = reward;
+        this.#runningTrain[i] += reward;
+        this.#encode(i);
+        continue;
+      }
+      let score = NaN;
+      if (this.#grade) {
+        const truth = readTruth(w);
+        score = this.task.grade({
+          truth,
+          steps: w.tick,
+          horizon: w.config.horizon,
+          terminated: w.terminated,
+        }).score;
+      }
+      const correct = this.#correction === "always" ||
+        (this.#correction === "termination" && w.terminated);
+      if (this.#useGrader && correct) reward += shaping.scale * score - shaping.total;
+      this.rewards[i] = reward;
+      this.#runningTrain[i] += reward;
+      this.episodeDone[i] = 1;
+      this.episodeReturn[i] = this.#running[i];
+      this.episodeTrainReturn[i] = this.#runningTrain[i];
+      this.episodeLength[i] = this.#lengths[i];
+      this.episodeScore[i] = score;
+      this.episodeSeed[i] = this.seeds[i];
+      this.#encodeInto(i, this.finalSlotObs, this.finalGlobalObs, this.finalSlotValid, S);
+      this.#resetOne(i);
+    }
+  }
+
+  #resetOne(i: number): void {
+    const seed = this.#nextSeed ? this.#nextSeed(i) : this.#seeder.int(this.#seedLimit);
+    this.seeds[i] = seed;
+    this.worlds[i].reset(seed);
+    this.#shaping[i].begin();
+    this.#running[i] = 0;
+    this.#runningTrain[i] = 0;
+    this.#lengths[i] = 0;
+    this.#encode(i);
+  }
+
+  #encode(i: number): void {
+    this.#encodeInto(i, this.slotObs, this.globalObs, this.slotValid, this.slots);
+    const w = this.worlds[i];
+    this.budget[i] = w.budget;
+    const S = this.slots, n = Math.min(w.queueLength, S);
+    for (let j = 0; j < S; j++) this.slotAlert[i * S + j] = j < n ? w.queue[j] : -1;
+  }
+
+  #encodeInto(
+    i: number,
+    slotOut: Float32Array,
+    globalOut: Float32Array,
+    validOut: Uint8Array,
+    S: number,
+  ): void {
+    const w = this.worlds[i];
+    const raw = this.#encoder.raw;
+    const n = Math.min(w.queueLength, S);
+    for (let j = 0; j < n; j++) {
+      const a = w.queue[j];
+      raw.severity[j] = round4(w.aVisSev[a]);
+      raw.confidence[j] = round4(w.aConf[a]);
+      raw.type[j] = w.aType[a];
+      raw.service[j] = w.aService[a];
+      raw.age[j] = w.tick - w.aArrived[a];
+    }
+    raw.length = n;
+    raw.load = round4(w.load);
+    raw.budget = w.budget;
+    raw.timeRemaining = Math.max(0, w.config.horizon - w.tick);
+    raw.escalations = w.escalationCount;
+    raw.queueLength = w.queueLength;
+    raw.tick = w.tick;
+    const mask = validOut === this.slotValid ? this.actionMask : this.#finalMask;
+    this.#encoder.encode(
+      slotOut,
+      i * S * SLOT_FEATURES,
+      globalOut,
+      i * GLOBAL_FEATURES,
+      validOut,
+      i * S,
+      mask,
+      i * S * NUM_ACTIONS,
+    );
+  }
+}
