@@ -140,3 +140,44 @@ export {
   studentTQuantile,
   wilsonInterval,
 } from "./src/eval/stats.ts";
+export { loadPpoAgent, PpoAgent } from "./src/agents/ppo.ts";
+export { TRAIN_SEED_LIMIT, VectorEnv, type VectorEnvOptions } from "./src/learn/vector_env.ts";
+export {
+  type EncodingConfig,
+  FeatureEncoder,
+  fillFromObservation,
+  GLOBAL_FEATURES,
+  NUM_ACTIONS,
+  RawQueue,
+  SLOT_FEATURES,
+} from "./src/learn/features.ts";
+export { DEFAULT_POLICY_SPEC, type PolicySpec, SlotPolicy } from "./src/learn/policy.ts";
+export { type Activation, Mlp, type MlpOptions } from "./src/learn/mlp.ts";
+export { Adam, type AdamOptions, clipGradNorm } from "./src/learn/adam.ts";
+export {
+  DEFAULT_PPO,
+  type LossSums,
+  minibatchLoss,
+  type PpoConfig,
+  type PpoStats,
+  ppoUpdate,
+} from "./src/learn/ppo.ts";
+export {
+  DEFAULT_TRAIN,
+  train,
+  type TrainConfig,
+  type TrainResult,
+  type UpdateReport,
+} from "./src/learn/trainer.ts";
+export { EVAL_SEED_BASE, evaluatePolicy, heldOutSeeds } from "./src/learn/evaluate.ts";
+export {
+  POLICY_FORMAT,
+  type PolicyFile,
+  policyFromFile,
+  policyToFile,
+} from "./src/learn/policy_file.ts";
+export { GraderShaping, type ShapingTable, shapingTable } from "./src/learn/reward_shaping.ts";
+export { RolloutBuffer } from "./src/learn/rollout.ts";
+export { CreditTracker } from "./src/learn/credit.ts";
+export { actBatch } from "./src/learn/act.ts";
+export { maskedSlot, selectSlots, type SlotStats } from "./src/learn/categorical.ts";
