@@ -8,6 +8,10 @@
  *   `policies/` (`*.log.json`, `*.history.json`, `*.curve.json`, or a policy file's own
  *   `training.history`); skipped with a message when there is none.
  *
+ *   With `--retrain` (minutes of CPU), the curves come instead from re-running the training of
+ *   each committed policy with the settings recorded in its `training` field (the trainer is
+ *   deterministic, and the re-run is checked to reproduce the committed weights exactly).
+ *
  * Each SVG is also converted to PNG when `rsvg-convert` (Debian: librsvg2-bin) is on PATH.
  *
  * ```sh
@@ -16,7 +20,7 @@
  * ```
  *
  * Flags: `--eval FILE`, `--seeds N` (default 50), `--agents a,b` (default random,rules,oracle),
- * `--policies DIR` (default policies), `--out DIR` (default docs), `--no-png`.
+ * `--policies DIR` (default policies), `--out DIR` (default docs), `--no-png`, `--retrain`.
  *
  * @example
  * ```ts
@@ -37,6 +41,8 @@ import {
   type SummaryLike,
 } from "../src/plots/charts.ts";
 import { curveFromLog } from "../src/plots/training_log.ts";
+import { DEFAULT_TRAIN, train } from "../src/learn/trainer.ts";
+import { type PolicyFile, policyToFile } from "../src/learn/policy_file.ts";
 
 /** Parsed command line. */
 export interface PlotArgs {
@@ -52,6 +58,8 @@ export interface PlotArgs {
   out: string;
   /** Convert to PNG when a converter is available. */
   png: boolean;
+  /** Re-run the committed policies' training to get their learning curves. */
+  retrain: boolean;
 }
 
 /** Parses the command line. */
@@ -66,6 +74,7 @@ export function parsePlotArgs(args: readonly string[]): PlotArgs {
       policies: { type: "string", default: "policies" },
       out: { type: "string", default: "docs" },
       "no-png": { type: "boolean", default: false },
+      retrain: { type: "boolean", default: false },
     },
   });
   const seeds = Number(v.seeds);
@@ -77,6 +86,7 @@ export function parsePlotArgs(args: readonly string[]): PlotArgs {
     policies: v.policies!.replace(/\/$/, ""),
     out: v.out!.replace(/\/$/, ""),
     png: !v["no-png"],
+    retrain: v.retrain!,
   };
 }
 
@@ -140,6 +150,58 @@ export async function loadCurves(dir: string): Promise<{ points: CurvePoint[]; f
   return { points, files };
 }
 
+/**
+ * Re-runs the training of a committed policy with the settings recorded in its file and returns
+ * the per-update history, and whether the re-run reproduced the committed weights exactly.
+ */
+export function retrainHistory(file: PolicyFile): {
+  history: { globalStep: number; meanScore: number }[];
+  reproduced: boolean;
+} {
+  const t = file.training as Record<string, number | string>;
+  const task = getTask(file.task);
+  const result = train({
+    ...DEFAULT_TRAIN,
+    task,
+    totalSteps: Number(t.steps),
+    seed: Number(t.seed),
+    numEnvs: Number(t.envs ?? DEFAULT_TRAIN.numEnvs),
+    numSteps: Number(t.rollout ?? DEFAULT_TRAIN.numSteps),
+    learningRate: Number(t.learning_rate ?? DEFAULT_TRAIN.learningRate),
+    entCoef: Number(t.ent_coef ?? DEFAULT_TRAIN.entCoef),
+    policy: { actorHidden: file.spec.actorHidden },
+    reward: (t.reward ?? DEFAULT_TRAIN.reward) as "grader" | "env",
+  });
+  const actor = policyToFile(result.policy, file.task, task.world).actor;
+  return { history: result.history, reproduced: actor === file.actor };
+}
+
+/** Learning curves by re-running the training of every committed policy. */
+async function retrainCurves(dir: string): Promise<{ points: CurvePoint[]; source: string }> {
+  const points: CurvePoint[] = [];
+  const reproducedTasks: string[] = [];
+  const differ: string[] = [];
+  for (const task of TASK_IDS) {
+    const path = `${dir}/${task}.json`;
+    if (!(await exists(path))) continue;
+    const file = JSON.parse(await Deno.readTextFile(path)) as PolicyFile;
+    const started = performance.now();
+    const { history, reproduced } = retrainHistory(file);
+    const seconds = ((performance.now() - started) / 1000).toFixed(0);
+    console.log(
+      `${task}: re-ran the training of ${path} in ${seconds} s; ` +
+        (reproduced ? "weights reproduced exactly" : "WEIGHTS DIFFER from the committed policy"),
+    );
+    points.push(...curveFromLog(history, task, { smooth: 5 }));
+    (reproduced ? reproducedTasks : differ).push(task);
+  }
+  const source = `re-run of the training of ${dir}/*.json with their recorded settings` +
+    (differ.length
+      ? ` (weights NOT reproduced for ${differ.join(", ")})`
+      : " (weights reproduced exactly)");
+  return { points, source };
+}
+
 /** Converts an SVG file to PNG with rsvg-convert; false when the converter is unavailable. */
 export async function svgToPng(svgPath: string, pngPath: string): Promise<boolean> {
   try {
@@ -174,7 +236,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const { summaries, source } = await loadSummaries(args);
   const svg = scoreComparisonSvg(scoreRows(summaries), { subtitle: source });
   const written = await write(`${args.out}/eval_comparison.svg`, svg, args.png);
-  const { points, files } = await loadCurves(args.policies);
+  const { points, source: curveSource } = args.retrain
+    ? await retrainCurves(args.policies)
+    : await loadCurves(args.policies).then(({ points, files }) => ({
+      points,
+      source: `from ${files.join(", ")}`,
+    }));
   if (points.length) {
     const series = [...new Set(points.map((p) => p.series))];
     const references = series.map((s) => ({
@@ -184,7 +251,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }));
     const curves = learningCurveSvg(points, {
       title: "PPO learning curves",
-      subtitle: `training score (moving average of 5 updates) from ${files.join(", ")}`,
+      subtitle: `training score, moving average of 5 updates; ${curveSource}`,
       references,
     });
     written.push(...await write(`${args.out}/learning_curves.svg`, curves, args.png));

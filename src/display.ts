@@ -34,7 +34,7 @@ import {
   JUPYTER_DISPLAY,
   type MimeBundle,
 } from "./plots/mime.ts";
-import { badge, bar, BOX, htmlTable, type TableOptions, textTable } from "./plots/html_table.ts";
+import { badge, bar, BOX, htmlTable, textTable } from "./plots/html_table.ts";
 
 export { type Displayable, displayable, escapeHtml, JUPYTER_DISPLAY, type MimeBundle };
 
@@ -52,6 +52,18 @@ export const COLOURS: Readonly<Record<ActionType | AlertKind | "good" | "bad", s
   bad: "#dc2626",
 };
 
+/** Options of {@link showTable}. */
+export interface ShowTableOptions {
+  /** Column order (default: the keys of the first row). */
+  columns?: readonly string[];
+  /** Decimals for non-integer numbers (default 3). */
+  digits?: number;
+  /** Columns holding raw HTML, not escaped. */
+  html?: readonly string[];
+  /** Title line above the table. */
+  title?: string;
+}
+
 /**
  * Any list of rows as a rich table (HTML) with a plain-text fallback.
  *
@@ -63,7 +75,7 @@ export const COLOURS: Readonly<Record<ActionType | AlertKind | "good" | "bad", s
  */
 export function showTable(
   rows: readonly Record<string, unknown>[],
-  opts: TableOptions & { title?: string } = {},
+  opts: ShowTableOptions = {},
 ): Displayable {
   const cols = opts.columns ?? Object.keys(rows[0] ?? {});
   const title = opts.title

@@ -206,8 +206,8 @@ export function learningCurveSvg(
   opts: ChartOptions & {
     /** Label of the y axis (default "mean grader score"). */
     yLabel?: string;
-    /** Horizontal reference lines, coloured like their series. */
-    references?: readonly { series: string; value: number; label?: string }[];
+    /** Horizontal reference lines, coloured like their series (label above, or `below`). */
+    references?: readonly { series: string; value: number; label?: string; below?: boolean }[];
     /** Fix the y domain (default [0, 1] when every value is in it). */
     yDomain?: [number, number];
   } = {},
@@ -229,15 +229,17 @@ export function learningCurveSvg(
     marks: [
       Plot.areaY(band, { x: "step", y1: "low", y2: "high", fill: "series", fillOpacity: 0.15 }),
       Plot.ruleY(refs, { y: "value", stroke: "series", strokeDasharray: "5 3" }),
-      Plot.text(refs, {
-        y: "value",
-        text: (d: { label?: string }) => d.label ?? "",
-        frameAnchor: "left",
-        textAnchor: "start",
-        dy: -6,
-        fill: "series",
-        fontSize: 9,
-      }),
+      ...[false, true].map((below) =>
+        Plot.text(refs.filter((r) => Boolean(r.below) === below), {
+          y: "value",
+          text: (d: { label?: string }) => d.label ?? "",
+          frameAnchor: "right",
+          textAnchor: "end",
+          dy: below ? 10 : -6,
+          fill: "series",
+          fontSize: 9,
+        })
+      ),
       Plot.lineY(points, { x: "step", y: "value", stroke: "series", strokeWidth: 2 }),
     ],
   }, {

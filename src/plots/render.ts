@@ -124,6 +124,31 @@ export function legendSvg(entries: readonly LegendEntry[], width: number): {
 }
 
 /**
+ * Splits text into lines of at most `maxChars` characters at spaces (a longer word gets a line
+ * of its own).
+ *
+ * @example
+ * ```ts
+ * import { wrapText } from "./render.ts";
+ * console.assert(wrapText("a bb ccc", 4).join("|") === "a bb|ccc");
+ * ```
+ */
+export function wrapText(text: string, maxChars: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > maxChars) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
  * Renders a Plot specification to a standalone SVG document string.
  *
  * @example
@@ -162,11 +187,13 @@ export function renderPlot(options: Plot.PlotOptions, render: RenderOptions = {}
     y += 22;
   }
   if (render.subtitle) {
-    parts.push(
-      `<text x="${pad}" y="${y + 11}" font-size="12" fill="#555">` +
-        `${escapeHtml(render.subtitle)}</text>`,
-    );
-    y += 18;
+    for (const line of wrapText(render.subtitle, Math.floor((width - 2 * pad) / 6.4))) {
+      parts.push(
+        `<text x="${pad}" y="${y + 11}" font-size="12" fill="#555">${escapeHtml(line)}</text>`,
+      );
+      y += 16;
+    }
+    y += 2;
   }
   if (render.legend) {
     const legend = legendSvg(legendEntries(chart.scale?.("color")), width - 2 * pad);

@@ -45,7 +45,9 @@ if (!READY && !CI) {
 }
 
 Deno.test("the notebooks directory holds the notebooks", () => {
-  for (const name of ["first_episode.ipynb", "reward_analysis.ipynb"]) {
+  for (
+    const name of ["first_episode.ipynb", "reward_analysis.ipynb", "baselines_and_learning.ipynb"]
+  ) {
     assert.ok(NOTEBOOKS.includes(name), `notebooks/${name} is missing`);
   }
 });

@@ -11,6 +11,7 @@ Deno.test("parsePlotArgs reads the flags with their defaults", () => {
     policies: "policies",
     out: "docs",
     png: true,
+    retrain: false,
   });
   const a = parsePlotArgs(["--eval", "e.json", "--out", "x/", "--no-png", "--agents", "rules"]);
   assert.equal(a.out, "x");

@@ -12,6 +12,7 @@ import {
   Plot,
   plotDisplay,
   renderPlot,
+  wrapText,
 } from "../../src/plots/render.ts";
 import { JUPYTER_DISPLAY } from "../../src/plots/mime.ts";
 
@@ -107,14 +108,27 @@ Deno.test("learningCurveSvg draws one line per series and the reference lines", 
     [0, 1, 2].map((i) => ({ series, step: i * 1000, value: 0.2 * i, low: 0.1 * i, high: 0.3 * i }))
   );
   const svg = learningCurveSvg(points, {
-    references: [{ series: "easy", value: 0.7, label: "easy threshold" }],
+    references: [
+      { series: "easy", value: 0.7, label: "easy threshold" },
+      { series: "hard", value: 0.6, label: "hard threshold", below: true },
+    ],
   });
   assertStandaloneSvg(svg);
   assert.equal(svg.match(/class="plot-legend-item"/g)?.length, 2);
-  assert.ok(svg.includes("easy threshold"));
+  assert.ok(svg.includes("easy threshold") && svg.includes("hard threshold"));
 });
 
 Deno.test("agent colours are stable for the reference agents", () => {
   assert.deepEqual(agentColours(["rules", "x", "oracle", "y"]).length, 4);
   assert.equal(agentColours(["ppo"])[0], agentColours(["rules", "ppo"])[1]);
+});
+
+Deno.test("long subtitles wrap onto several lines", () => {
+  assert.deepEqual(wrapText("a bb ccc", 4), ["a bb", "ccc"]);
+  assert.deepEqual(wrapText("  ", 4), []);
+  assert.deepEqual(wrapText("abcdefgh ij", 4), ["abcdefgh", "ij"]);
+  const svg = renderPlot({ width: 300, marks: [Plot.lineY([1, 2])] }, {
+    subtitle: "word ".repeat(40),
+  });
+  assert.ok((svg.match(/fill="#555"/g)?.length ?? 0) >= 3);
 });
