@@ -181,3 +181,17 @@ export { RolloutBuffer } from "./src/learn/rollout.ts";
 export { CreditTracker } from "./src/learn/credit.ts";
 export { actBatch } from "./src/learn/act.ts";
 export { maskedSlot, selectSlots, type SlotStats } from "./src/learn/categorical.ts";
+export {
+  type Displayable,
+  type EpisodeView,
+  JUPYTER_DISPLAY,
+  type MimeBundle,
+  showEpisode,
+  showGrade,
+  showObservation,
+  showReward,
+  showTable,
+  type ShowTableOptions,
+  showTruth,
+  type StepView,
+} from "./src/display.ts";
