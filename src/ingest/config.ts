@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { numberVar } from "../env_vars.ts";
 
 /** Ingest settings. */
 export interface IngestConfig {
@@ -66,21 +67,6 @@ function safeEnv(name: string): string | undefined {
   }
 }
 
-function intVar(
-  get: (name: string) => string | undefined,
-  name: string,
-  fallback: number,
-  min: number,
-): number {
-  const raw = get(name);
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
 /**
  * Settings from the environment over {@link DEFAULT_INGEST_CONFIG}; throws a `RangeError` naming
  * the variable on a malformed number. Empty token/secret values count as unset.
@@ -99,13 +85,14 @@ export function ingestConfigFromEnv(
     kvPath: get(v.kvPath)?.trim() || DEFAULT_KV_PATH,
     token: get(v.token) || undefined,
     hmacSecret: get(v.hmacSecret) || undefined,
-    maxBacklog: intVar(get, v.maxBacklog, DEFAULT_INGEST_CONFIG.maxBacklog, 1),
-    maxBodyBytes: intVar(get, v.maxBodyBytes, DEFAULT_INGEST_CONFIG.maxBodyBytes, 1024),
-    retryAfterSeconds: intVar(
+    maxBacklog: numberVar(get, v.maxBacklog, DEFAULT_INGEST_CONFIG.maxBacklog, 1, true),
+    maxBodyBytes: numberVar(get, v.maxBodyBytes, DEFAULT_INGEST_CONFIG.maxBodyBytes, 1024, true),
+    retryAfterSeconds: numberVar(
       get,
       v.retryAfterSeconds,
       DEFAULT_INGEST_CONFIG.retryAfterSeconds,
       1,
+      true,
     ),
   };
 }

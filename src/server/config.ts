@@ -14,6 +14,7 @@
 import denoJson from "../../deno.json" with { type: "json" };
 import type { IngestAppOptions } from "../ingest/routes.ts";
 import { TASK_IDS } from "../../tasks/registry.ts";
+import { numberVar } from "../env_vars.ts";
 
 /** Package version, from deno.json (also the OpenAPI `info.version`). */
 export const VERSION: string = denoJson.version;
@@ -83,21 +84,6 @@ function flagVar(get: (name: string) => string | undefined, name: string): boole
   if (["", "0", "false", "no", "off"].includes(raw)) return false;
   if (["1", "true", "yes", "on"].includes(raw)) return true;
   throw new RangeError(`${name} must be 1 or 0 (true/false), got ${JSON.stringify(raw)}`);
-}
-
-function numberVar(
-  get: (name: string) => string | undefined,
-  name: string,
-  fallback: number,
-  min: number,
-): number {
-  const raw = get(name);
-  if (raw === undefined || raw.trim() === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) {
-    throw new RangeError(`${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
 }
 
 /**
