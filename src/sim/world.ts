@@ -27,57 +27,41 @@ import { Rng } from "../rng.ts";
 import type { WorldConfig } from "./config.ts";
 import { MAX_ARRIVALS_PER_TICK } from "./config.ts";
 import { dependentsOf } from "./services.ts";
+import {
+  ACTIVE,
+  clamp01,
+  CLEARED,
+  CRITICAL,
+  DELAY,
+  DROPPED,
+  ESCALATED,
+  ESCALATION_RESOLVED,
+  EXPIRED,
+  FAILED,
+  FAILED_INCIDENT,
+  IGNORE,
+  IGNORED,
+  INVESTIGATE,
+  INVESTIGATED,
+  NOISE,
+  PENDING,
+  R_CASCADE,
+  R_FAILURE,
+  R_FP,
+  R_MISSED,
+  R_RESOLVED,
+  R_UNNEEDED,
+  R_WASTED,
+  RESOLVED,
+  REWARD_WEIGHTS,
+  SELF_RESOLVED,
+  SYMPTOM,
+  TRANSIENT,
+  TYPE_INDEX,
+} from "./codes.ts";
+import { cdf, type EncodedReplay, encodeReplay, pick } from "./world_helpers.ts";
 
-/** Decision code of INVESTIGATE (codes follow ACTION_TYPES). */
-export const INVESTIGATE = 0;
-/** Decision code of IGNORE. */
-export const IGNORE = 1;
-/** Decision code of ESCALATE. */
-export const ESCALATE = 2;
-/** Decision code of DELAY. */
-export const DELAY = 3;
-/** Kind code of a critical (root-cause) alert (codes follow ALERT_KINDS). */
-export const CRITICAL = 0;
-/** Kind code of a symptom alert. */
-export const SYMPTOM = 1;
-/** Kind code of a transient alert. */
-export const TRANSIENT = 2;
-/** Kind code of a noise alert. */
-export const NOISE = 3;
-/** Outcome code: still queued (codes follow ALERT_OUTCOMES). */
-export const PENDING = 0;
-/** Outcome code: investigated. */
-export const INVESTIGATED = 1;
-/** Outcome code: ignored. */
-export const IGNORED = 2;
-/** Outcome code: escalated, waiting for a specialist. */
-export const ESCALATED = 3;
-/** Outcome code: escalation completed. */
-export const ESCALATION_RESOLVED = 4;
-/** Outcome code: a transient healed by itself. */
-export const SELF_RESOLVED = 5;
-/** Outcome code: noise or symptom expired from the queue. */
-export const EXPIRED = 6;
-/** Outcome code: symptom cleared because its incident closed. */
-export const CLEARED = 7;
-/** Outcome code: its incident failed while it waited. */
-export const FAILED = 8;
-/** Outcome code: arrived at a full queue. */
-export const DROPPED = 9;
-/** Incident status: active. */
-export const ACTIVE = 0;
-/** Incident status: resolved in time. */
-export const RESOLVED = 1;
-/** Incident status: the service failed. */
-export const FAILED_INCIDENT = 2;
-/** Reward component indices (same order as REWARD_COMPONENTS) and their weights. */
-export const REWARD_WEIGHTS: readonly number[] = [10, 5, 3, -2, -3, -8, -10];
-const R_RESOLVED = 0, R_CASCADE = 1, R_FP = 2, R_UNNEEDED = 3, R_WASTED = 4, R_MISSED = 5;
-const R_FAILURE = 6;
-
-function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
-}
+export * from "./codes.ts";
 
 /** The simulated estate. One instance is reused across episodes. */
 export class World {
@@ -163,16 +147,7 @@ export class World {
   #rng: Rng = new Rng(0);
   #tickArrivals = 0;
   #replayCursor = 0;
-  readonly #replay: {
-    tick: Int32Array;
-    service: Int16Array;
-    type: Int8Array;
-    kind: Int8Array;
-    trueSev: Float64Array;
-    visSev: Float64Array;
-    conf: Float64Array;
-    life: Int32Array;
-  };
+  readonly #replay: EncodedReplay;
   readonly #specFree: Int32Array;
   readonly #fragilityCdf: Float64Array;
   readonly #flakinessCdf: Float64Array;
@@ -577,58 +552,4 @@ export class World {
     this.load = clamp01(load);
     this.budget = this.load > 0.8 ? Math.max(1, cfg.k - 1) : cfg.k;
   }
-}
-
-const TYPE_INDEX: Record<string, number> = {
-  CPU: 0,
-  MEMORY: 1,
-  DISK: 2,
-  NETWORK: 3,
-  APPLICATION: 4,
-  SECURITY: 5,
-};
-
-const KIND_INDEX: Record<string, number> = { critical: 0, symptom: 1, transient: 2, noise: 3 };
-
-/** The replay stream of a configuration as typed arrays (sorted by tick). */
-function encodeReplay(config: WorldConfig) {
-  const list = [...(config.replay ?? [])].sort((a, b) => a.tick - b.tick);
-  const index = new Map(config.services.map((s, i) => [s.name, i]));
-  const n = list.length;
-  const out = {
-    tick: new Int32Array(n),
-    service: new Int16Array(n),
-    type: new Int8Array(n),
-    kind: new Int8Array(n),
-    trueSev: new Float64Array(n),
-    visSev: new Float64Array(n),
-    conf: new Float64Array(n),
-    life: new Int32Array(n),
-  };
-  list.forEach((r, i) => {
-    const s = index.get(r.service);
-    if (s === undefined) throw new RangeError(`replayed alert on unknown service ${r.service}`);
-    out.tick[i] = r.tick;
-    out.service[i] = s;
-    out.type[i] = TYPE_INDEX[r.alertType];
-    out.kind[i] = KIND_INDEX[r.kind];
-    out.trueSev[i] = clamp01(r.trueSeverity);
-    out.visSev[i] = clamp01(r.visibleSeverity);
-    out.conf[i] = Math.min(0.99, Math.max(0.01, r.confidence));
-    out.life[i] = r.life;
-  });
-  return out;
-}
-
-function cdf(weights: readonly number[]): Float64Array {
-  const out = new Float64Array(weights.length);
-  let sum = 0;
-  weights.forEach((w, i) => out[i] = sum += w);
-  for (let i = 0; i < out.length; i++) out[i] /= sum;
-  return out;
-}
-
-function pick(cdf: Float64Array, u: number): number {
-  for (let i = 0; i < cdf.length - 1; i++) if (u < cdf[i]) return i;
-  return cdf.length - 1;
 }

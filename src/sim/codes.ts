@@ -1,0 +1,82 @@
+/**
+ * The small integers the world stores in its typed arrays: decision, kind, outcome and incident
+ * status codes, reward component weights, and the lookups from names to codes. Each order follows
+ * the matching list in `models.ts`.
+ *
+ * @example
+ * ```ts
+ * import { DELAY, REWARD_WEIGHTS } from "./codes.ts";
+ * console.assert(DELAY === 3 && REWARD_WEIGHTS[0] === 10);
+ * ```
+ *
+ * @module
+ */
+/** Decision code of INVESTIGATE (codes follow ACTION_TYPES). */
+export const INVESTIGATE = 0;
+/** Decision code of IGNORE. */
+export const IGNORE = 1;
+/** Decision code of ESCALATE. */
+export const ESCALATE = 2;
+/** Decision code of DELAY. */
+export const DELAY = 3;
+/** Kind code of a critical (root-cause) alert (codes follow ALERT_KINDS). */
+export const CRITICAL = 0;
+/** Kind code of a symptom alert. */
+export const SYMPTOM = 1;
+/** Kind code of a transient alert. */
+export const TRANSIENT = 2;
+/** Kind code of a noise alert. */
+export const NOISE = 3;
+/** Outcome code: still queued (codes follow ALERT_OUTCOMES). */
+export const PENDING = 0;
+/** Outcome code: investigated. */
+export const INVESTIGATED = 1;
+/** Outcome code: ignored. */
+export const IGNORED = 2;
+/** Outcome code: escalated, waiting for a specialist. */
+export const ESCALATED = 3;
+/** Outcome code: escalation completed. */
+export const ESCALATION_RESOLVED = 4;
+/** Outcome code: a transient healed by itself. */
+export const SELF_RESOLVED = 5;
+/** Outcome code: noise or symptom expired from the queue. */
+export const EXPIRED = 6;
+/** Outcome code: symptom cleared because its incident closed. */
+export const CLEARED = 7;
+/** Outcome code: its incident failed while it waited. */
+export const FAILED = 8;
+/** Outcome code: arrived at a full queue. */
+export const DROPPED = 9;
+/** Incident status: active. */
+export const ACTIVE = 0;
+/** Incident status: resolved in time. */
+export const RESOLVED = 1;
+/** Incident status: the service failed. */
+export const FAILED_INCIDENT = 2;
+/** Reward component indices (same order as REWARD_COMPONENTS) and their weights. */
+export const REWARD_WEIGHTS: readonly number[] = [10, 5, 3, -2, -3, -8, -10];
+export const R_RESOLVED = 0, R_CASCADE = 1, R_FP = 2, R_UNNEEDED = 3, R_WASTED = 4, R_MISSED = 5;
+export const R_FAILURE = 6;
+
+/** Alert type name to code (ALERT_TYPES order). */
+export const TYPE_INDEX: Readonly<Record<string, number>> = {
+  CPU: 0,
+  MEMORY: 1,
+  DISK: 2,
+  NETWORK: 3,
+  APPLICATION: 4,
+  SECURITY: 5,
+};
+
+/** Alert kind name to code (ALERT_KINDS order). */
+export const KIND_INDEX: Readonly<Record<string, number>> = {
+  critical: 0,
+  symptom: 1,
+  transient: 2,
+  noise: 3,
+};
+
+/** Clamps to [0, 1]. */
+export function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
