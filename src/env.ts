@@ -33,7 +33,8 @@ import {
 } from "./models.ts";
 import { assertSeed, Rng } from "./rng.ts";
 import type { WorldConfig } from "./sim/config.ts";
-import { alertId, alertIndex, readTruth, round4 } from "./sim/truth.ts";
+import { round4 } from "./numbers.ts";
+import { alertId, alertIndex, readTruth } from "./sim/truth.ts";
 import { DELAY, INVESTIGATE, PENDING, REWARD_WEIGHTS, World } from "./sim/world.ts";
 
 /** Options of {@link AlertTriageEnv}'s constructor. */

@@ -12,6 +12,7 @@
  * @module
  */
 import type { Truth } from "../src/models.ts";
+import { clamp01 } from "../src/numbers.ts";
 import type { WorldConfig } from "../src/sim/config.ts";
 
 /** A finished (or cut) episode, as graders see it. */
@@ -97,15 +98,7 @@ export function toWireScore(score: number): number {
   return Math.min(0.999, Math.max(0.001, s));
 }
 
-/** Clamps to [0, 1]. */
-export function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
-}
-
-/** Rounds to 4 decimals (breakdown values are short and identical everywhere). */
-export function round4(x: number): number {
-  return Math.round(x * 10000) / 10000;
-}
+export { clamp01, round4 } from "../src/numbers.ts";
 
 /**
  * Share of the horizon the estate survived: 1 for an episode that ran to the horizon, t/T for one

@@ -20,6 +20,7 @@ import { type Action, ACTION_TYPES, type Decision } from "../models.ts";
 import type { AlertTriageEnv } from "../env.ts";
 import { Rng } from "../rng.ts";
 import { makeEnv } from "../../tasks/registry.ts";
+import { alertId } from "../sim/truth.ts";
 
 /** Which environment API the random policy drives. */
 export type StepApi = "fast" | "codes" | "object";
@@ -97,7 +98,7 @@ export function codesToAction(env: AlertTriageEnv, codes: ArrayLike<number>): Ac
   const w = env.world;
   const decisions: Decision[] = new Array(codes.length);
   for (let i = 0; i < codes.length; i++) {
-    decisions[i] = { alert_id: `A${w.queue[i] + 1}`, action_type: ACTION_TYPES[codes[i]] };
+    decisions[i] = { alert_id: alertId(w.queue[i]), action_type: ACTION_TYPES[codes[i]] };
   }
   return { decisions };
 }

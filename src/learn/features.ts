@@ -71,10 +71,7 @@ export interface EncodingConfig {
   readonly maxQueue: number;
 }
 
-/** Rounds to 4 decimals, as observations do (so both encoders see identical numbers). */
-export function round4(x: number): number {
-  return Math.round(x * 10000) / 10000;
-}
+export { round4 } from "../numbers.ts";
 
 /**
  * The raw visible queue of one observation, as typed arrays: what both the vector environment

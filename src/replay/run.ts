@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { round4 } from "../numbers.ts";
 import type { Agent } from "../agents/agent.ts";
 import { OracleAgent } from "../agents/oracle.ts";
 import { RandomAgent } from "../agents/random.ts";
@@ -114,7 +115,6 @@ export async function playGradedEpisode(
   for (const a of env.state().truth?.alerts ?? []) {
     alertsByKind[a.kind] = (alertsByKind[a.kind] ?? 0) + 1;
   }
-  const round = (x: number) => Math.round(x * 10000) / 10000;
   return {
     task: env.taskId,
     agent: agent.name,
@@ -124,9 +124,9 @@ export async function playGradedEpisode(
     success: grade.success,
     success_threshold: getTask(env.taskId).successThreshold,
     components: grade.components,
-    return: round(total),
+    return: round4(total),
     reward_components: Object.fromEntries(
-      Object.entries(rewardComponents).map(([k, v]) => [k, round(v)]),
+      Object.entries(rewardComponents).map(([k, v]) => [k, round4(v)]),
     ) as Record<RewardComponent, number>,
     steps,
     terminated,

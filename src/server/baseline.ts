@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { round4 } from "../numbers.ts";
 import { RuleBasedAgent } from "../agents/rule_based.ts";
 import { gradeEpisode, makeEnv, TASK_IDS } from "../../tasks/registry.ts";
 import { toWireScore } from "../../tasks/task.ts";
@@ -55,10 +56,6 @@ export function ruleBaseline(episodes: number): Record<string, BaselineScore> {
     };
   }
   return out;
-}
-
-function round4(x: number): number {
-  return Math.round(x * 10000) / 10000;
 }
 
 /** One agent's scores on one task, against the baseline. */

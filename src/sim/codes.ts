@@ -76,7 +76,4 @@ export const KIND_INDEX: Readonly<Record<string, number>> = {
   noise: 3,
 };
 
-/** Clamps to [0, 1]. */
-export function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
-}
+export { clamp01 } from "../numbers.ts";

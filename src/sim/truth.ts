@@ -25,6 +25,7 @@ import {
   type ServiceTruth,
   type Truth,
 } from "../models.ts";
+import { round4 } from "../numbers.ts";
 import { ACTIVE, RESOLVED, type World } from "./world.ts";
 
 /** The wire id of alert number `index` (`A1` is the first alert of an episode). */
@@ -42,11 +43,6 @@ export function alertIndex(id: string): number {
     n = n * 10 + c;
   }
   return n - 1;
-}
-
-/** Rounds to 4 decimals so that wire values are short and identical everywhere. */
-export function round4(x: number): number {
-  return Math.round(x * 10000) / 10000;
 }
 
 /** The hidden truth about alert number `a`. */
