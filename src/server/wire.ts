@@ -97,10 +97,9 @@ export const WireObservationSchema: z.ZodType<WireObservation> = baseObservation
   ),
 }).strict() as unknown as z.ZodType<WireObservation>;
 
-/** The observation on the OpenEnv wire. */
-export interface WireObservation extends Observation {
-  /** Reward contributed by each component this step. */
-  reward_components: Record<RewardComponent, number>;
+/** What every wire result adds to a step: the end flags, the last rejection and, at the end,
+ * the score. */
+export interface StepOutcomeFields {
   /** The MDP ended. */
   terminated: boolean;
   /** The horizon cut the episode. */
@@ -113,6 +112,12 @@ export interface WireObservation extends Observation {
   task_score_breakdown?: Record<string, number>;
   /** Whether the finished episode reached the success threshold. */
   success?: boolean;
+}
+
+/** The observation on the OpenEnv wire. */
+export interface WireObservation extends Observation, StepOutcomeFields {
+  /** Reward contributed by each component this step. */
+  reward_components: Record<RewardComponent, number>;
 }
 
 /** An OpenEnv reset or step response. */
@@ -152,20 +157,7 @@ export function openenvResult(t: Transition): OpenEnvResult {
 }
 
 /** The `info` of a seed-style result: diagnostics, end flags and, at the end, the score. */
-export interface SeedInfo extends StepInfo {
-  /** The MDP ended. */
-  terminated: boolean;
-  /** The horizon cut the episode. */
-  truncated: boolean;
-  /** Why the last rejected action was rejected, or null. */
-  last_action_error: string | null;
-  /** Wire score of the finished episode. */
-  task_score?: number;
-  /** Grader components of the finished episode. */
-  task_score_breakdown?: Record<string, number>;
-  /** Whether the finished episode reached the success threshold. */
-  success?: boolean;
-}
+export interface SeedInfo extends StepInfo, StepOutcomeFields {}
 
 /** A seed-style reset or step response (`/env/*`, `/ws/train`). */
 export interface SeedResult {
