@@ -69,18 +69,8 @@ export type Action =
   | (Decision & { metadata?: Record<string, unknown> })
   | { decisions: Decision[]; metadata?: Record<string, unknown> };
 
-/** Names of the reward components, in the order used by typed-array encodings. */
-export const REWARD_COMPONENTS = [
-  "critical_resolved",
-  "cascade_prevented",
-  "false_positive_ignored",
-  "unnecessary_investigation",
-  "wasted_escalation",
-  "critical_missed",
-  "system_failure",
-] as const;
-/** One of {@link REWARD_COMPONENTS}. */
-export type RewardComponent = typeof REWARD_COMPONENTS[number];
+export { REWARD_COMPONENTS, type RewardComponent } from "./rewards.ts";
+import type { RewardComponent } from "./rewards.ts";
 
 /** A step's reward with its per-component breakdown. */
 export interface Reward {

@@ -30,7 +30,14 @@
 import { DEFAULT_WORLD } from "../src/sim/config.ts";
 import { pickServices } from "../src/sim/services.ts";
 import type { AlertTruth } from "../src/models.ts";
-import { type EpisodeOutcome, type GradeResult, round4, survival, type Task } from "./task.ts";
+import {
+  type EpisodeOutcome,
+  type GradeResult,
+  NO_SHAPING,
+  round4,
+  survival,
+  type Task,
+} from "./task.ts";
 
 /** Whether the final handling of an alert is correct (undefined: not counted). */
 export function isCorrect(alert: AlertTruth): boolean | undefined {
@@ -81,6 +88,12 @@ export function gradeEasy(outcome: EpisodeOutcome): GradeResult {
   };
 }
 
+/** How `easy` is scored, as told to agents (the LLM agent's prompt). */
+const SCORING_HINT =
+  "Score: class-balanced accuracy. Critical alerts should be investigated (or escalated " +
+  "and resolved in time); noise should be ignored; transient and symptom alerts should not be " +
+  "investigated or escalated (ignore them or let them heal).";
+
 /** Success threshold of `easy`. */
 export const EASY_THRESHOLD = 0.7;
 
@@ -113,4 +126,7 @@ export const easy: Task = {
     failAfter: 5,
   },
   grade: gradeEasy,
+  scoringHint: SCORING_HINT,
+  // rules: 8.0 critical and 114 other counted alerts per episode
+  shaping: { ...NO_SHAPING, criticalCorrect: 0.5 / 8, otherCorrect: 0.5 / 114 },
 };

@@ -33,6 +33,7 @@ import {
   countedIncidents,
   type EpisodeOutcome,
   type GradeResult,
+  NO_SHAPING,
   round4,
   survival,
   type Task,
@@ -75,6 +76,12 @@ export function gradeHard(outcome: EpisodeOutcome): GradeResult {
   };
 }
 
+/** How `hard` is scored, as told to agents (the LLM agent's prompt). */
+const SCORING_HINT =
+  "Score: failures prevented, weighted by how far each failure would cascade, minus an " +
+  "instability penalty for failed incidents and accumulated damage, x survival. Root causes " +
+  "often look milder than the symptom alerts they cause.";
+
 /** Success threshold of `hard`. */
 export const HARD_THRESHOLD = 0.6;
 
@@ -105,4 +112,13 @@ export const hard: Task = {
     failAfter: 4,
   },
   grade: gradeHard,
+  scoringHint: SCORING_HINT,
+  // max possible ~42 (incident weights incl. cascades); threshold 60
+  shaping: {
+    ...NO_SHAPING,
+    resolved: 1 / 42,
+    failed: -0.5 / 42,
+    incidentValue: "weight",
+    damage: -0.5 / 60 / 42,
+  },
 };

@@ -32,6 +32,7 @@ import {
   countedIncidents,
   type EpisodeOutcome,
   type GradeResult,
+  NO_SHAPING,
   round4,
   survival,
   type Task,
@@ -80,6 +81,12 @@ export function gradeMedium(outcome: EpisodeOutcome): GradeResult {
   };
 }
 
+/** How `medium` is scored, as told to agents (the LLM agent's prompt). */
+const SCORING_HINT =
+  "Score: severity-weighted share of incidents resolved in time x resource efficiency " +
+  "(every INVESTIGATE on a non-critical alert, and every ESCALATE on one, 1.5x, is waste) x " +
+  "survival.";
+
 /** Success threshold of `medium`. */
 export const MEDIUM_THRESHOLD = 0.65;
 
@@ -118,4 +125,13 @@ export const medium: Task = {
     cascadeScale: 0.3,
   },
   grade: gradeMedium,
+  scoringHint: SCORING_HINT,
+  // 16 incidents of mean severity 0.85; capacity 2 x 40
+  shaping: {
+    ...NO_SHAPING,
+    resolved: 1 / 13.8,
+    incidentValue: "severity",
+    wasteInvestigate: -0.95 / 80,
+    wasteEscalate: -1.5 * 0.95 / 80,
+  },
 };

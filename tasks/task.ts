@@ -56,7 +56,49 @@ export interface Task {
   readonly world: WorldConfig;
   /** Scores a finished episode. */
   grade(outcome: EpisodeOutcome): GradeResult;
+  /** How the task is scored, in a sentence an agent can act on (told to the LLM agent). */
+  readonly scoringHint: string;
+  /**
+   * Weights of the grader-aligned training reward (`src/learn/reward_shaping.ts`); a task
+   * without them trains on the terminal score only.
+   */
+  readonly shaping?: ShapingTable;
 }
+
+/**
+ * Per-event weights of a dense reward that approximates a task's grader (before scaling). It
+ * reads the hidden truth, so it is a training-signal ablation, not something a player gets.
+ */
+export interface ShapingTable {
+  /** Counted critical alert handled correctly (investigated, or escalated and resolved). */
+  criticalCorrect: number;
+  /** Counted non-critical alert handled correctly (noise ignored; others left alone/ignored). */
+  otherCorrect: number;
+  /** INVESTIGATE decision on a non-critical alert. */
+  wasteInvestigate: number;
+  /** ESCALATE decision on a non-critical alert. */
+  wasteEscalate: number;
+  /** Incident resolved, times its value. */
+  resolved: number;
+  /** Incident failed, times its value. */
+  failed: number;
+  /** What an incident is worth: 1, its true severity, or the `hard` weight (1 + cascades). */
+  incidentValue: "one" | "severity" | "weight";
+  /** Per unit of damage. */
+  damage: number;
+}
+
+/** A shaping table with every weight zero (terminal score only). */
+export const NO_SHAPING: ShapingTable = {
+  criticalCorrect: 0,
+  otherCorrect: 0,
+  wasteInvestigate: 0,
+  wasteEscalate: 0,
+  resolved: 0,
+  failed: 0,
+  incidentValue: "one",
+  damage: 0,
+};
 
 /** Row of the task listing. */
 export interface TaskInfo {

@@ -21,9 +21,8 @@
  * @module
  */
 import type { Action, Decision, Observation } from "../models.ts";
-import { REWARD_COMPONENTS } from "../models.ts";
 import { DecisionSchema, issuePath, parseAction } from "../schemas.ts";
-import { REWARD_WEIGHTS } from "../sim/world.ts";
+import { REWARD_COMPONENTS, REWARD_MEANINGS, REWARD_TABLE } from "../rewards.ts";
 import type { Task } from "../../tasks/task.ts";
 
 /** The reply contained no JSON object (and did not look like a refusal). */
@@ -60,33 +59,10 @@ export interface ReadReply {
   dropped: DroppedDecision[];
 }
 
-/** How each task is scored, in a sentence the model can act on. */
-const GRADER_HINTS: Record<string, string> = {
-  easy: "Score: class-balanced accuracy. Critical alerts should be investigated (or escalated " +
-    "and resolved in time); noise should be ignored; transient and symptom alerts should not be " +
-    "investigated or escalated (ignore them or let them heal).",
-  medium: "Score: severity-weighted share of incidents resolved in time x resource efficiency " +
-    "(every INVESTIGATE on a non-critical alert, and every ESCALATE on one, 1.5x, is waste) x " +
-    "survival.",
-  hard: "Score: failures prevented, weighted by how far each failure would cascade, minus an " +
-    "instability penalty for failed incidents and accumulated damage, x survival. Root causes " +
-    "often look milder than the symptom alerts they cause.",
-};
-
-const REWARD_MEANINGS: Record<string, string> = {
-  critical_resolved: "a critical alert's incident resolved (investigated, or escalation done)",
-  cascade_prevented: "bonus when the resolved service could have cascaded into others",
-  false_positive_ignored: "a noise alert ignored",
-  unnecessary_investigation: "INVESTIGATE on an alert that was not critical",
-  wasted_escalation: "ESCALATE on an alert that was not critical",
-  critical_missed: "a critical alert ignored, or still waiting when its service failed",
-  system_failure: "a service failed (unhandled incident ran out of time)",
-};
-
 /** The reward table, one line per component, in {@link REWARD_COMPONENTS} order. */
 export function rewardTable(): string {
-  return REWARD_COMPONENTS.map((c, i) => {
-    const w = REWARD_WEIGHTS[i];
+  return REWARD_COMPONENTS.map((c) => {
+    const w = REWARD_TABLE[c];
     return `  ${w > 0 ? "+" : ""}${w} ${c}: ${REWARD_MEANINGS[c]}`;
   }).join("\n");
 }
@@ -128,7 +104,7 @@ export function buildSystemPrompt(task?: Task): string {
     "",
     "Reward per event:",
     rewardTable(),
-    task && GRADER_HINTS[task.id] ? GRADER_HINTS[task.id] : "",
+    task?.scoringHint ?? "",
     "",
     "Reply with one JSON object and nothing else:",
     '{"decisions":[{"alert_id":"A12","action_type":"INVESTIGATE"},' +

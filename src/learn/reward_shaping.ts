@@ -25,7 +25,7 @@
  * import { World } from "../sim/world.ts";
  * const world = new World(easy.world);
  * world.reset(1);
- * const shaping = new GraderShaping(world, shapingTable("easy"), 10);
+ * const shaping = new GraderShaping(world, shapingTable(easy), 10);
  * shaping.begin();
  * shaping.before();
  * world.step(new Int8Array(world.queueLength).fill(1));
@@ -47,62 +47,13 @@ import {
   RESOLVED,
   type World,
 } from "../sim/world.ts";
+import { NO_SHAPING, type ShapingTable, type Task } from "../../tasks/task.ts";
 
-/** Per-event weights of a grader-aligned reward (before scaling). */
-export interface ShapingTable {
-  /** Counted critical alert handled correctly (investigated, or escalated and resolved). */
-  criticalCorrect: number;
-  /** Counted non-critical alert handled correctly (noise ignored; others left alone/ignored). */
-  otherCorrect: number;
-  /** INVESTIGATE decision on a non-critical alert. */
-  wasteInvestigate: number;
-  /** ESCALATE decision on a non-critical alert. */
-  wasteEscalate: number;
-  /** Incident resolved, times its value. */
-  resolved: number;
-  /** Incident failed, times its value. */
-  failed: number;
-  /** What an incident is worth: 1, its true severity, or the `hard` weight (1 + cascades). */
-  incidentValue: "one" | "severity" | "weight";
-  /** Per unit of damage. */
-  damage: number;
-}
+export type { ShapingTable };
 
-const NONE: ShapingTable = {
-  criticalCorrect: 0,
-  otherCorrect: 0,
-  wasteInvestigate: 0,
-  wasteEscalate: 0,
-  resolved: 0,
-  failed: 0,
-  incidentValue: "one",
-  damage: 0,
-};
-
-/** The grader-aligned table of a task id (all zeros, i.e. terminal score only, otherwise). */
-export function shapingTable(taskId: string): ShapingTable {
-  switch (taskId) {
-    case "easy": // rules: 8.0 critical and 114 other counted alerts per episode
-      return { ...NONE, criticalCorrect: 0.5 / 8, otherCorrect: 0.5 / 114 };
-    case "medium": // 16 incidents of mean severity 0.85; capacity 2 x 40
-      return {
-        ...NONE,
-        resolved: 1 / 13.8,
-        incidentValue: "severity",
-        wasteInvestigate: -0.95 / 80,
-        wasteEscalate: -1.5 * 0.95 / 80,
-      };
-    case "hard": // max possible ~42 (incident weights incl. cascades); threshold 60
-      return {
-        ...NONE,
-        resolved: 1 / 42,
-        failed: -0.5 / 42,
-        incidentValue: "weight",
-        damage: -0.5 / 60 / 42,
-      };
-    default:
-      return NONE;
-  }
+/** The grader-aligned table of a task (all zeros, i.e. terminal score only, if it has none). */
+export function shapingTable(task: Task): ShapingTable {
+  return task.shaping ?? NO_SHAPING;
 }
 
 /**

@@ -195,7 +195,7 @@ export class VectorEnv {
     if (this.#useGrader && !this.#grade) {
       throw new RangeError("the grader reward needs grade: true");
     }
-    const table = shapingTable(options.task.id);
+    const table = shapingTable(options.task);
     const scale = options.rewardScale ?? 10;
     this.#shaping = this.worlds.map((w) => new GraderShaping(w, table, scale));
     this.eventCapacity = this.#shaping[0].eventAlert.length;

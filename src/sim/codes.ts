@@ -1,6 +1,6 @@
 /**
  * The small integers the world stores in its typed arrays: decision, kind, outcome and incident
- * status codes, reward component weights, and the lookups from names to codes. Each order follows
+ * status codes, reward component indices (derived from `src/rewards.ts`), and the lookups from names to codes. Each order follows
  * the matching list in `models.ts`.
  *
  * @example
@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { REWARD_COMPONENTS, REWARD_INDEX, REWARD_WEIGHTS } from "../rewards.ts";
 /** Decision code of INVESTIGATE (codes follow ACTION_TYPES). */
 export const INVESTIGATE = 0;
 /** Decision code of IGNORE. */
@@ -53,10 +54,24 @@ export const ACTIVE = 0;
 export const RESOLVED = 1;
 /** Incident status: the service failed. */
 export const FAILED_INCIDENT = 2;
-/** Reward component indices (same order as REWARD_COMPONENTS) and their weights. */
-export const REWARD_WEIGHTS: readonly number[] = [10, 5, 3, -2, -3, -8, -10];
-export const R_RESOLVED = 0, R_CASCADE = 1, R_FP = 2, R_UNNEEDED = 3, R_WASTED = 4, R_MISSED = 5;
-export const R_FAILURE = 6;
+/** Reward component weights, in REWARD_COMPONENTS order (the table is `src/rewards.ts`). */
+export { REWARD_WEIGHTS };
+/** Index of the `critical_resolved` component. */
+export const R_RESOLVED: number = REWARD_INDEX.critical_resolved;
+/** Index of the `cascade_prevented` component. */
+export const R_CASCADE: number = REWARD_INDEX.cascade_prevented;
+/** Index of the `false_positive_ignored` component. */
+export const R_FP: number = REWARD_INDEX.false_positive_ignored;
+/** Index of the `unnecessary_investigation` component. */
+export const R_UNNEEDED: number = REWARD_INDEX.unnecessary_investigation;
+/** Index of the `wasted_escalation` component. */
+export const R_WASTED: number = REWARD_INDEX.wasted_escalation;
+/** Index of the `critical_missed` component. */
+export const R_MISSED: number = REWARD_INDEX.critical_missed;
+/** Index of the `system_failure` component. */
+export const R_FAILURE: number = REWARD_INDEX.system_failure;
+/** Number of reward components. */
+export const REWARD_COUNT: number = REWARD_COMPONENTS.length;
 
 /** Alert type name to code (ALERT_TYPES order). */
 export const TYPE_INDEX: Readonly<Record<string, number>> = {

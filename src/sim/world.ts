@@ -9,7 +9,8 @@
  * 3. the queue ages: transients heal, noise and symptoms expire, symptoms of closed incidents clear;
  * 4. unhandled incidents do damage; an incident left too long fails (shorter under load), and a
  *    failure may cascade into each dependent service with that service's hidden probability;
- * 5. new alerts arrive (incident roots, symptoms on dependents, noise in bursts, transients);
+ * 5. new alerts arrive (incident roots, symptoms on dependents, noise in bursts, transients:
+ *    the arrival process lives in `arrivals.ts`);
  * 6. system load and the investigation budget are updated.
  *
  * @example
@@ -25,7 +26,6 @@
  */
 import { Rng } from "../rng.ts";
 import type { WorldConfig } from "./config.ts";
-import { MAX_ARRIVALS_PER_TICK } from "./config.ts";
 import { dependentsOf } from "./services.ts";
 import {
   ACTIVE,
@@ -53,13 +53,13 @@ import {
   R_UNNEEDED,
   R_WASTED,
   RESOLVED,
+  REWARD_COUNT,
   REWARD_WEIGHTS,
   SELF_RESOLVED,
   SYMPTOM,
   TRANSIENT,
-  TYPE_INDEX,
 } from "./codes.ts";
-import { cdf, type EncodedReplay, encodeReplay, pick } from "./world_helpers.ts";
+import { Arrivals } from "./arrivals.ts";
 
 export * from "./codes.ts";
 
@@ -116,9 +116,9 @@ export class World {
   /** Active incident per service, -1 for none. */
   readonly serviceIncident: Int32Array;
   /** Per-step count of each reward component (reset at every step). */
-  readonly rewardCounts: Int32Array = new Int32Array(7);
+  readonly rewardCounts: Int32Array = new Int32Array(REWARD_COUNT);
   /** Episode totals of each reward component. */
-  readonly episodeCounts: Int32Array = new Int32Array(7);
+  readonly episodeCounts: Int32Array = new Int32Array(REWARD_COUNT);
 
   /** Alerts that arrived this episode. */
   alertCount = 0;
@@ -145,20 +145,14 @@ export class World {
   /** The horizon was reached. */
   truncated = false;
   #rng: Rng = new Rng(0);
-  #tickArrivals = 0;
-  #replayCursor = 0;
-  readonly #replay: EncodedReplay;
+  readonly #arrivals: Arrivals;
   readonly #specFree: Int32Array;
-  readonly #fragilityCdf: Float64Array;
-  readonly #flakinessCdf: Float64Array;
 
   /** Builds a world for a configuration; call {@link World.reset} before stepping. */
   constructor(config: WorldConfig) {
     this.config = config;
     this.dependents = dependentsOf(config.services);
-    // Non-root arrivals are capped per tick; roots are at most two per service per tick
-    // (one new, one cascaded), so this capacity is never exceeded.
-    const cap = (config.horizon + 1) * (MAX_ARRIVALS_PER_TICK + 2 * config.services.length);
+    const cap = Arrivals.capacity(config);
     this.alertCapacity = cap;
     this.aService = new Int16Array(cap);
     this.aType = new Int8Array(cap);
@@ -184,9 +178,7 @@ export class World {
     this.iSev = new Float64Array(icap);
     this.serviceIncident = new Int32Array(config.services.length);
     this.#specFree = new Int32Array(Math.max(1, config.specialists));
-    this.#fragilityCdf = cdf(config.services.map((s) => s.fragility));
-    this.#flakinessCdf = cdf(config.services.map((s) => s.flakiness));
-    this.#replay = encodeReplay(config);
+    this.#arrivals = new Arrivals(this);
   }
 
   /** The RNG state (for Gymnasium's reset-determinism check and for snapshots). */
@@ -211,9 +203,8 @@ export class World {
     this.#specFree.fill(0);
     this.episodeCounts.fill(0);
     this.rewardCounts.fill(0);
-    this.#tickArrivals = 0;
-    this.#replayCursor = 0;
-    this.#arrivals();
+    this.#arrivals.reset();
+    this.#arrivals.arrive(this.#rng);
     this.#updateLoad();
   }
 
@@ -221,7 +212,7 @@ export class World {
   lastReward(): number {
     const c = this.rewardCounts;
     let r = 0;
-    for (let i = 0; i < 7; i++) r += c[i] * REWARD_WEIGHTS[i];
+    for (let i = 0; i < REWARD_COUNT; i++) r += c[i] * REWARD_WEIGHTS[i];
     return r;
   }
 
@@ -232,15 +223,15 @@ export class World {
    */
   step(decisions: ArrayLike<number>): void {
     this.rewardCounts.fill(0);
-    this.#tickArrivals = 0;
+    this.#arrivals.beginTick();
     this.#applyDecisions(decisions);
     this.tick++;
     this.#completeEscalations();
     this.#ageQueue();
     this.#advanceIncidents();
-    if (this.tick < this.config.horizon) this.#arrivals();
+    if (this.tick < this.config.horizon) this.#arrivals.arrive(this.#rng);
     this.#updateLoad();
-    for (let i = 0; i < 7; i++) this.episodeCounts[i] += this.rewardCounts[i];
+    for (let i = 0; i < REWARD_COUNT; i++) this.episodeCounts[i] += this.rewardCounts[i];
     this.terminated = this.damage >= this.config.failureThreshold;
     this.truncated = !this.terminated && this.tick >= this.config.horizon;
   }
@@ -368,7 +359,9 @@ export class World {
     const p = cfg.services[s].cascade * cfg.cascadeScale;
     if (p <= 0) return;
     for (const d of this.dependents[s]) {
-      if (this.#rng.float() < p && this.serviceIncident[d] < 0) this.#startIncident(d, inc);
+      if (this.#rng.float() < p && this.serviceIncident[d] < 0) {
+        this.#arrivals.startIncident(d, inc, this.#rng);
+      }
     }
   }
 
@@ -385,164 +378,6 @@ export class World {
       if (this.escalations[i] !== a) this.escalations[kept++] = this.escalations[i];
     }
     this.escalationCount = kept;
-  }
-
-  #arrivals(): void {
-    const cfg = this.config;
-    const rng = this.#rng;
-    this.burst = this.burst ? !rng.bernoulli(cfg.burstEnd) : rng.bernoulli(cfg.burstStart);
-    // Symptoms of incidents already running, on the services that depend on them.
-    const n = this.incidentCount;
-    for (let inc = 0; inc < n; inc++) {
-      if (this.iStatus[inc] !== ACTIVE) continue;
-      for (const d of this.dependents[this.iService[inc]]) {
-        if (rng.float() < cfg.symptomProb) this.#symptom(d, inc);
-      }
-    }
-    const incidents = rng.poisson(cfg.incidentRate);
-    for (let i = 0; i < incidents; i++) {
-      const s = pick(this.#fragilityCdf, rng.float());
-      if (this.serviceIncident[s] < 0) this.#startIncident(s, -1);
-    }
-    const noise = rng.poisson(cfg.noiseRate * (this.burst ? cfg.burstMultiplier : 1));
-    for (let i = 0; i < noise; i++) this.#noise(pick(this.#flakinessCdf, rng.float()));
-    const transients = rng.poisson(cfg.transientRate);
-    for (let i = 0; i < transients; i++) this.#transient(rng.int(cfg.services.length));
-    this.#replayArrivals();
-  }
-
-  /** Real alerts due at this tick, with their recorded values (no added noise). */
-  #replayArrivals(): void {
-    const r = this.#replay;
-    while (this.#replayCursor < r.tick.length && r.tick[this.#replayCursor] <= this.tick) {
-      const i = this.#replayCursor++;
-      const s = r.service[i];
-      const kind = r.kind[i];
-      if (kind !== CRITICAL && this.#tickArrivals >= MAX_ARRIVALS_PER_TICK) continue;
-      if (kind === CRITICAL && this.serviceIncident[s] < 0) {
-        const inc = this.#openIncident(s, -1, r.trueSev[i]);
-        this.iRoot[inc] = this.#place(
-          s,
-          r.type[i],
-          CRITICAL,
-          r.trueSev[i],
-          r.visSev[i],
-          r.conf[i],
-          inc,
-          -1,
-        );
-      } else if (kind === CRITICAL) {
-        // The service is already failing: a second critical alert is a symptom of it.
-        const inc = this.serviceIncident[s];
-        const due = this.tick + this.config.noiseTtl;
-        this.#place(s, r.type[i], SYMPTOM, r.trueSev[i], r.visSev[i], r.conf[i], inc, due);
-      } else {
-        const due = this.tick + Math.max(1, r.life[i]);
-        this.#place(s, r.type[i], kind, r.trueSev[i], r.visSev[i], r.conf[i], -1, due);
-      }
-    }
-  }
-
-  #startIncident(s: number, parent: number): void {
-    const rng = this.#rng;
-    const sev = rng.uniform(0.7, 1);
-    const inc = this.#openIncident(s, parent, sev);
-    const visible = sev * (1 - this.config.rootMildness * rng.uniform(0.3, 1));
-    this.iRoot[inc] = this.#alert(s, CRITICAL, sev, visible, 0.72, inc, -1);
-  }
-
-  #openIncident(s: number, parent: number, sev: number): number {
-    const inc = this.incidentCount++;
-    this.iService[inc] = s;
-    this.iStart[inc] = this.tick;
-    this.iStatus[inc] = ACTIVE;
-    this.iEnd[inc] = -1;
-    this.iParent[inc] = parent;
-    this.iSev[inc] = sev;
-    this.serviceIncident[s] = inc;
-    return inc;
-  }
-
-  #symptom(s: number, inc: number): void {
-    if (this.#tickArrivals >= MAX_ARRIVALS_PER_TICK) return;
-    const sev = this.#rng.uniform(0.4, 0.65);
-    const visible = sev + this.config.symptomLoudness * this.#rng.uniform(0.5, 1);
-    this.#alert(s, SYMPTOM, sev, visible, 0.7, inc, this.tick + this.config.noiseTtl);
-  }
-
-  #noise(s: number): void {
-    if (this.#tickArrivals >= MAX_ARRIVALS_PER_TICK) return;
-    const cfg = this.config;
-    const sev = this.#rng.uniform(0, 0.25);
-    const loud = cfg.noiseLoudness * Math.min(1, cfg.services[s].flakiness / 2);
-    const visible = sev + loud * this.#rng.uniform(0.5, 2);
-    this.#alert(s, NOISE, sev, visible, 0.45, -1, this.tick + cfg.noiseTtl);
-  }
-
-  #transient(s: number): void {
-    if (this.#tickArrivals >= MAX_ARRIVALS_PER_TICK) return;
-    const [lo, hi] = this.config.transientLife;
-    const sev = this.#rng.uniform(0.3, 0.6);
-    const life = lo + this.#rng.int(hi - lo + 1);
-    this.#alert(s, TRANSIENT, sev, sev, 0.6, -1, this.tick + life);
-  }
-
-  /** Adds an alert to the pool and, if there is room, to the queue. Returns its index. */
-  #alert(
-    s: number,
-    kind: number,
-    sev: number,
-    visible: number,
-    conf: number,
-    inc: number,
-    due: number,
-  ): number {
-    const cfg = this.config;
-    const rng = this.#rng;
-    const types = cfg.services[s].types;
-    // Most alerts carry the service's main type; some carry one of its others.
-    const t = types.length > 1 && rng.float() < 0.35 ? 1 + rng.int(types.length - 1) : 0;
-    const type = TYPE_INDEX[types[t]];
-    const vis = clamp01(visible + cfg.severityNoise * rng.normal());
-    const c = Math.min(
-      0.99,
-      Math.max(0.01, conf + cfg.confidenceBias[type] + cfg.confidenceNoise * rng.normal()),
-    );
-    return this.#place(s, type, kind, sev, vis, c, inc, due);
-  }
-
-  /** Writes an alert with final visible values into the pool and, if there is room, the queue. */
-  #place(
-    s: number,
-    type: number,
-    kind: number,
-    sev: number,
-    visible: number,
-    conf: number,
-    inc: number,
-    due: number,
-  ): number {
-    const a = this.alertCount++;
-    if (kind !== CRITICAL) this.#tickArrivals++;
-    this.aService[a] = s;
-    this.aType[a] = type;
-    this.aKind[a] = kind;
-    this.aTrueSev[a] = sev;
-    this.aVisSev[a] = visible;
-    this.aConf[a] = conf;
-    this.aArrived[a] = this.tick;
-    this.aIncident[a] = inc;
-    this.aOutcomeTick[a] = -1;
-    this.aDecision[a] = -1;
-    this.aDue[a] = due;
-    if (this.queueLength < this.config.maxQueue) {
-      this.aOutcome[a] = PENDING;
-      this.queue[this.queueLength++] = a;
-    } else {
-      this.aOutcome[a] = DROPPED;
-      this.aOutcomeTick[a] = this.tick;
-    }
-    return a;
   }
 
   #updateLoad(): void {

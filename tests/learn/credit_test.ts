@@ -28,7 +28,7 @@ function randomActions(vec: VectorEnv, rng: Rng): void {
 Deno.test("GraderShaping attributes the whole shaped reward to alerts", () => {
   for (const task of TASKS) {
     const world = new World(task.world);
-    const shaping = new GraderShaping(world, shapingTable(task.id), 10);
+    const shaping = new GraderShaping(world, shapingTable(task), 10);
     const rng = new Rng(4);
     const codes = new Int8Array(world.config.maxQueue);
     let events = 0;
