@@ -22,6 +22,7 @@
  * @module
  */
 export * from "./src/models.ts";
+export { REWARD_MEANINGS, REWARD_TABLE } from "./src/rewards.ts";
 export { issuePath, JSON_SCHEMAS, parseAction } from "./src/schemas.ts";
 export * from "./src/errors.ts";
 export { assertSeed, MAX_SEED, Rng } from "./src/rng.ts";
