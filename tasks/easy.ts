@@ -30,6 +30,7 @@
 import { DEFAULT_WORLD } from "../src/sim/config.ts";
 import { pickServices } from "../src/sim/services.ts";
 import type { AlertTruth } from "../src/models.ts";
+import { gradeTriage } from "./triage_score.ts";
 import {
   type EpisodeOutcome,
   type GradeResult,
@@ -125,7 +126,7 @@ export const easy: Task = {
     cascadeScale: 0,
     failAfter: 5,
   },
-  grade: gradeEasy,
+  grade: (outcome) => gradeTriage(outcome, EASY_THRESHOLD),
   scoringHint: SCORING_HINT,
   // rules: 8.0 critical and 114 other counted alerts per episode
   shaping: { ...NO_SHAPING, criticalCorrect: 0.5 / 8, otherCorrect: 0.5 / 114 },

@@ -28,6 +28,7 @@
 import type { Truth } from "../src/models.ts";
 import { DEFAULT_WORLD } from "../src/sim/config.ts";
 import { SERVICE_CATALOG } from "../src/sim/services.ts";
+import { gradeTriage } from "./triage_score.ts";
 import {
   clamp01,
   countedIncidents,
@@ -111,7 +112,7 @@ export const hard: Task = {
     cascadeScale: 1,
     failAfter: 4,
   },
-  grade: gradeHard,
+  grade: (outcome) => gradeTriage(outcome, HARD_THRESHOLD),
   scoringHint: SCORING_HINT,
   // max possible ~42 (incident weights incl. cascades); threshold 60
   shaping: {

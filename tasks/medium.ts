@@ -27,6 +27,7 @@
  */
 import { DEFAULT_WORLD } from "../src/sim/config.ts";
 import { pickServices } from "../src/sim/services.ts";
+import { gradeTriage } from "./triage_score.ts";
 import {
   clamp01,
   countedIncidents,
@@ -124,7 +125,7 @@ export const medium: Task = {
     noiseLoudness: 0.26,
     cascadeScale: 0.3,
   },
-  grade: gradeMedium,
+  grade: (outcome) => gradeTriage(outcome, MEDIUM_THRESHOLD),
   scoringHint: SCORING_HINT,
   // 16 incidents of mean severity 0.85; capacity 2 x 40
   shaping: {

@@ -18,6 +18,7 @@ import { ConstantAgent } from "../agents/constant.ts";
 import { OracleAgent } from "../agents/oracle.ts";
 import { RandomAgent } from "../agents/random.ts";
 import { RuleBasedAgent } from "../agents/rule_based.ts";
+import { PROBE_NAMES, ProbeAgent, type ProbeName } from "../agents/probes.ts";
 import { getTask } from "../../tasks/registry.ts";
 
 /** Every agent name the registry knows. */
@@ -29,6 +30,7 @@ export const AGENT_NAMES: readonly string[] = [
   "always-ignore",
   "always-escalate",
   "always-delay",
+  ...PROBE_NAMES,
   "ppo",
 ];
 
@@ -137,6 +139,11 @@ export async function createAgent(name: string, taskId: string): Promise<Agent> 
       return new ConstantAgent("ESCALATE");
     case "always-delay":
       return new ConstantAgent("DELAY");
+    case "top-k-confidence":
+    case "top-k-severity":
+    case "escalate-loudest":
+    case "ignore-unsure":
+      return new ProbeAgent(name as ProbeName);
     case "ppo":
       return await loadPpo(taskId);
     default:
