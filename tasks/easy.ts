@@ -119,7 +119,7 @@ export const easy: Task = {
     transientRate: 0.6,
     symptomProb: 0.2,
     severityNoise: 0.1,
-    noiseLoudness: 0.35,
+    noiseLoudness: 0.27,
     noiseTtl: 3,
     failureThreshold: 45,
     rootMildness: 0.15,

@@ -96,14 +96,15 @@ export const medium: Task = {
   id: "medium",
   name: "Resource-constrained triage",
   description:
-    "Nine services, two investigations per tick (one under heavy load), one slow specialist, " +
-    "flaky monitors: spend scarce attention on the alerts that matter.",
+    "Nine services, one investigation per tick, one slow specialist, and incidents often " +
+    "arriving faster than one person can fix them: spend scarce attention on the alerts that " +
+    "matter and hand the rest to the specialist.",
   difficulty: "medium",
   successThreshold: MEDIUM_THRESHOLD,
   world: {
     ...DEFAULT_WORLD,
     horizon: 40,
-    k: 2,
+    k: 1,
     specialists: 1,
     escalationTicks: 3,
     services: pickServices([
@@ -117,12 +118,13 @@ export const medium: Task = {
       "cache",
       "db-primary",
     ]),
-    incidentRate: 0.4,
+    incidentRate: 0.9,
     noiseRate: 3,
     transientRate: 1,
     symptomProb: 0.3,
-    rootMildness: 0.3,
-    noiseLoudness: 0.26,
+    rootMildness: 0.2,
+    noiseLoudness: 0.15,
+    failAfter: 6,
     cascadeScale: 0.3,
   },
   grade: (outcome) => gradeTriage(outcome, MEDIUM_THRESHOLD),

@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { REWARD_COMPONENTS, type RewardComponent, REWARD_TABLE } from "../src/rewards.ts";
+import { REWARD_COMPONENTS, REWARD_TABLE, type RewardComponent } from "../src/rewards.ts";
 import { clamp01, round4 } from "../src/numbers.ts";
 import type { Truth } from "../src/models.ts";
 import { type EpisodeOutcome, type GradeResult, survival } from "./task.ts";

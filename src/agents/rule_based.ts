@@ -37,13 +37,23 @@ export const DEFAULT_RULE_THRESHOLDS: RuleThresholds = {
 /** Severity x confidence thresholds, as on-call teams write them. */
 export class RuleBasedAgent implements Agent {
   /** Agent name. */
-  readonly name: string = "rules";
+  readonly name: string;
   /** The thresholds in use. */
   readonly thresholds: RuleThresholds;
 
-  /** Creates the agent; unspecified thresholds take {@link DEFAULT_RULE_THRESHOLDS}. */
-  constructor(thresholds: Partial<RuleThresholds> = {}) {
-    this.thresholds = { ...DEFAULT_RULE_THRESHOLDS, ...thresholds };
+  /**
+   * Creates the agent; unspecified thresholds take {@link DEFAULT_RULE_THRESHOLDS}. `name`
+   * tells a tuned variant apart (`rules-tuned`).
+   */
+  constructor(thresholds: Partial<RuleThresholds> = {}, name = "rules") {
+    const t = { ...DEFAULT_RULE_THRESHOLDS, ...thresholds };
+    this.thresholds = {
+      escalateSeverity: t.escalateSeverity,
+      escalateConfidence: t.escalateConfidence,
+      ignoreBelow: t.ignoreBelow,
+      investigateAbove: t.investigateAbove,
+    };
+    this.name = name;
   }
 
   /** Escalate, investigate the top K, ignore the low, delay the rest. */

@@ -18,6 +18,7 @@ import { ConstantAgent } from "../agents/constant.ts";
 import { OracleAgent } from "../agents/oracle.ts";
 import { RandomAgent } from "../agents/random.ts";
 import { RuleBasedAgent } from "../agents/rule_based.ts";
+import { loadTunedBaseline, TUNED_BASELINES } from "../agents/tuned.ts";
 import { PROBE_NAMES, ProbeAgent, type ProbeName } from "../agents/probes.ts";
 import { getTask } from "../../tasks/registry.ts";
 
@@ -25,6 +26,7 @@ import { getTask } from "../../tasks/registry.ts";
 export const AGENT_NAMES: readonly string[] = [
   "random",
   "rules",
+  ...TUNED_BASELINES,
   "oracle",
   "always-investigate",
   "always-ignore",
@@ -131,6 +133,13 @@ export async function createAgent(name: string, taskId: string): Promise<Agent> 
       return new RuleBasedAgent();
     case "oracle":
       return new OracleAgent();
+    case "rules-tuned":
+    case "linear":
+      try {
+        return await loadTunedBaseline(name, taskId, getTask(taskId).world.services);
+      } catch (e) {
+        throw new AgentUnavailableError(name, (e as Error).message, { cause: e });
+      }
     case "always-investigate":
       return new ConstantAgent("INVESTIGATE");
     case "always-ignore":

@@ -1,0 +1,64 @@
+/**
+ * The two tuned reference baselines, loaded from the parameters that
+ * `scripts/tasks/tune_baselines.ts` fitted on training seeds (`policies/baselines.json`):
+ * `rules-tuned` (the seed's rule with its thresholds searched) and `linear` (a linear score over
+ * observation features with fitted thresholds). Both read observations only.
+ *
+ * @example
+ * ```ts
+ * import { loadTunedBaseline } from "./tuned.ts";
+ * const agent = await loadTunedBaseline("rules-tuned", "medium");
+ * console.log(agent.name); // rules-tuned
+ * ```
+ *
+ * @module
+ */
+import type { ServiceSpec } from "../sim/services.ts";
+import { SERVICE_CATALOG } from "../sim/services.ts";
+import type { Agent } from "./agent.ts";
+import { LinearAgent, type LinearParams } from "./linear.ts";
+import { RuleBasedAgent, type RuleThresholds } from "./rule_based.ts";
+
+/** Names of the tuned baselines. */
+export const TUNED_BASELINES = ["rules-tuned", "linear"] as const;
+
+/** One of {@link TUNED_BASELINES}. */
+export type TunedBaselineName = typeof TUNED_BASELINES[number];
+
+/** Where the fitted parameters live by default. */
+export const BASELINES_URL: URL = new URL("../../policies/baselines.json", import.meta.url);
+
+let cache: Promise<Record<string, Record<string, unknown>>> | undefined;
+
+async function readParams(url: URL): Promise<Record<string, Record<string, unknown>>> {
+  const text = url.protocol === "file:"
+    ? await Deno.readTextFile(url)
+    : await fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`HTTP ${r.status}`);
+      return r.text();
+    });
+  return JSON.parse(text);
+}
+
+/**
+ * The tuned baseline `name` for a task. `services` is the task's estate (the public dependency
+ * graph the linear rule reads; default: the full catalogue).
+ */
+export async function loadTunedBaseline(
+  name: TunedBaselineName,
+  taskId: string,
+  services: readonly ServiceSpec[] = SERVICE_CATALOG,
+  url: URL = BASELINES_URL,
+): Promise<Agent> {
+  const all = await (url === BASELINES_URL ? (cache ??= readParams(url)) : readParams(url));
+  const params = all[name]?.[taskId];
+  if (!params) {
+    throw new Error(
+      `No ${name} parameters for task ${JSON.stringify(taskId)} in ${url.href}; fit them with ` +
+        "`deno run -A scripts/tasks/tune_baselines.ts`",
+    );
+  }
+  return name === "linear"
+    ? new LinearAgent(params as unknown as LinearParams, services, "linear")
+    : new RuleBasedAgent(params as unknown as RuleThresholds, "rules-tuned");
+}
