@@ -44,6 +44,8 @@ export interface TrainConfig extends PpoConfig {
   reward: "grader" | "env";
   /** Scale of the grader-aligned reward. */
   rewardScale: number;
+  /** Multiplier on the environment's reward when `reward` is `env`. */
+  envRewardScale: number;
   /** When the grader reward's terminal correction applies (see `VectorEnvOptions`). */
   correction: "always" | "termination" | "never";
 }
@@ -58,6 +60,7 @@ export const DEFAULT_TRAIN: Omit<TrainConfig, "task"> = {
   policy: {},
   reward: "grader",
   rewardScale: 10,
+  envRewardScale: 0.02,
   correction: "termination",
 };
 
@@ -105,6 +108,7 @@ export function train(config: TrainConfig, onUpdate?: (r: UpdateReport) => void)
     seed: root.uint32(),
     reward: config.reward,
     rewardScale: config.rewardScale,
+    envRewardScale: config.envRewardScale,
     correction: config.correction,
   });
   const policy = new SlotPolicy({ ...config.policy, slots: vec.slots });

@@ -63,6 +63,11 @@ export interface VectorEnvOptions {
   /** Multiplier of the grader-aligned reward (default 10). */
   rewardScale?: number;
   /**
+   * Multiplier on the environment's reward when training on it (default 1). Scaling is not
+   * shaping: it keeps returns in the range a critic fits well and reads nothing hidden.
+   */
+  envRewardScale?: number;
+  /**
    * When the grader reward adds its terminal correction (`scale x score - shaped return`):
    * at every episode end (`always`, the return is exactly `scale x score`), only when the
    * episode terminates (`termination`, the default: the survival factor is charged, while
@@ -144,6 +149,7 @@ export class VectorEnv {
   readonly finalSlotValid: Uint8Array;
   readonly #encoder: FeatureEncoder;
   readonly #shaping: GraderShaping[];
+  readonly #envScale: number;
   readonly #actionViews: Int8Array[];
   readonly #running: Float64Array;
   readonly #runningTrain: Float64Array;
@@ -190,6 +196,7 @@ export class VectorEnv {
     this.#finalMask = new Uint8Array(n * S * NUM_ACTIONS);
     this.#encoder = new FeatureEncoder(cfg, S);
     this.#useGrader = (options.reward ?? "grader") === "grader";
+    this.#envScale = options.envRewardScale ?? 1;
     this.#correction = options.correction ?? "termination";
     this.#grade = options.grade ?? true;
     if (this.#useGrader && !this.#grade) {
@@ -227,7 +234,7 @@ export class VectorEnv {
       w.step(this.#actionViews[i]);
       const envReward = w.lastReward();
       const shaped = shaping.after();
-      let reward = this.#useGrader ? shaped : envReward;
+      let reward = this.#useGrader ? shaped : envReward * this.#envScale;
       if (this.#useGrader) {
         const c = shaping.eventCount, off = i * this.eventCapacity;
         for (let k = 0; k < c; k++) {
