@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { DEFAULT_WORLD } from "../src/sim/config.ts";
+import { DEFAULT_WORLD } from "../src/sim/world_config.ts";
 import { pickServices } from "../src/sim/services.ts";
 import type { AlertTruth } from "../src/models.ts";
 import { type EpisodeOutcome, type GradeResult, round4, survival, type Task } from "./task.ts";

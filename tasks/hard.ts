@@ -26,7 +26,7 @@
  * @module
  */
 import type { Truth } from "../src/models.ts";
-import { DEFAULT_WORLD } from "../src/sim/config.ts";
+import { DEFAULT_WORLD } from "../src/sim/world_config.ts";
 import { SERVICE_CATALOG } from "../src/sim/services.ts";
 import {
   clamp01,

@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { DEFAULT_WORLD } from "../src/sim/config.ts";
+import { DEFAULT_WORLD } from "../src/sim/world_config.ts";
 import { pickServices } from "../src/sim/services.ts";
 import {
   clamp01,

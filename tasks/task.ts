@@ -13,7 +13,7 @@
  */
 import type { Truth } from "../src/models.ts";
 import { clamp01 } from "../src/numbers.ts";
-import type { WorldConfig } from "../src/sim/config.ts";
+import type { WorldConfig } from "../src/sim/world_config.ts";
 
 /** A finished (or cut) episode, as graders see it. */
 export interface EpisodeOutcome {

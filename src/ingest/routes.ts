@@ -32,7 +32,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { ALERT_TYPES } from "../models.ts";
 import { ALT_SIGNATURE_HEADER, checkBearer, SIGNATURE_HEADER, verifySignature } from "./auth.ts";
-import { DEFAULT_INGEST_CONFIG, type IngestConfig, ingestConfigFromEnv } from "./config.ts";
+import { DEFAULT_INGEST_CONFIG, type IngestConfig, ingestConfigFromEnv } from "./ingest_config.ts";
 import { normalizeAny, normalizeAs } from "./detect.ts";
 import { IngestFormatError } from "./errors.ts";
 import {

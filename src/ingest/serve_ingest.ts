@@ -23,7 +23,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type IngestConfig, ingestConfigFromEnv } from "./config.ts";
+import { type IngestConfig, ingestConfigFromEnv } from "./ingest_config.ts";
 import { createIngestApp } from "./routes.ts";
 import { IngestStore } from "./store.ts";
 

@@ -28,7 +28,7 @@
  * @example
  * ```ts
  * import { FeatureEncoder, GLOBAL_FEATURES, SLOT_FEATURES } from "./features.ts";
- * import { DEFAULT_WORLD } from "../sim/config.ts";
+ * import { DEFAULT_WORLD } from "../sim/world_config.ts";
  * const enc = new FeatureEncoder(DEFAULT_WORLD);
  * const slots = new Float32Array(enc.slots * SLOT_FEATURES);
  * const global = new Float32Array(GLOBAL_FEATURES);

@@ -27,7 +27,7 @@ import { RuleBasedAgent } from "../agents/rule_based.ts";
 import type { Agent } from "../agents/agent.ts";
 import { PpoAgent } from "../agents/ppo.ts";
 import { getTask, gradeEpisode, makeEnv, TASK_IDS } from "../../tasks/registry.ts";
-import { heldOutSeeds, summarize } from "./evaluate.ts";
+import { heldOutSeeds, summarize } from "./evaluate_policy.ts";
 import { DEFAULT_POLICY_SPEC } from "./policy.ts";
 import { type PolicyFile, policyToFile } from "./policy_file.ts";
 import { DEFAULT_TRAIN, train, type UpdateReport } from "./trainer.ts";

@@ -23,7 +23,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ingestConfigFromEnv } from "../ingest/config.ts";
+import { ingestConfigFromEnv } from "../ingest/ingest_config.ts";
 import { IngestStore } from "../ingest/store.ts";
 import { exportJsonl, importIntoStore } from "../ingest/stream_io.ts";
 import { TASK_IDS } from "../../tasks/registry.ts";
@@ -32,7 +32,7 @@ import {
   replayEnvFromJsonl,
   replayEnvFromStore,
   type ReplayEnvOptions,
-} from "./episode.ts";
+} from "./replay_env.ts";
 import { type GradedEpisode, makeReplayAgent, playGradedEpisode, REPLAY_AGENTS } from "./run.ts";
 
 const USAGE = `usage: deno task replay FILE.jsonl --task ${TASK_IDS.join("|")} --agent ${

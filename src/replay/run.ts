@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { makeReplayEnv } from "./episode.ts";
+ * import { makeReplayEnv } from "./replay_env.ts";
  * import { makeReplayAgent, playGradedEpisode } from "./run.ts";
  * const env = makeReplayEnv("easy", "synthetic", []);
  * const result = await playGradedEpisode(env, makeReplayAgent("rules", 0), 0);

@@ -25,8 +25,8 @@
 import type { AlertTriageEnv } from "../env.ts";
 import { KvUnavailableError } from "../ingest/store.ts";
 import type { IngestStore } from "../ingest/store.ts";
-import { NoRecordedAlertsError, replayEnvFromStore } from "../replay/episode.ts";
-import type { AlertSource } from "../sim/replay.ts";
+import { NoRecordedAlertsError, replayEnvFromStore } from "../replay/replay_env.ts";
+import type { AlertSource } from "../sim/replay_world.ts";
 import { getTask } from "../../tasks/registry.ts";
 
 export { KvUnavailableError, NoRecordedAlertsError };

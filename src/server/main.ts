@@ -20,7 +20,7 @@
  * @module
  */
 import { createApp } from "./app.ts";
-import { optionsFromEnv } from "./config.ts";
+import { optionsFromEnv } from "./server_config.ts";
 
 const server = createApp({ ...optionsFromEnv(), ingest: { log: (line) => console.log(line) } });
 server.startReaper();

@@ -16,7 +16,7 @@
  * @module
  */
 import { createApp } from "./app.ts";
-import { optionsFromEnv } from "./config.ts";
+import { optionsFromEnv } from "./server_config.ts";
 
 /** Parsed command line. */
 export interface ServeArgs {

@@ -23,7 +23,7 @@
 import type { AlertTriageEnv } from "../env.ts";
 import { EpisodeNotRunningError, InvalidActionError } from "../errors.ts";
 import type { State } from "../models.ts";
-import type { AlertSource } from "../sim/replay.ts";
+import type { AlertSource } from "../sim/replay_world.ts";
 import { gradeEpisode, makeEnv } from "../../tasks/registry.ts";
 import { toWireScore } from "../../tasks/task.ts";
 import { checkAction } from "./fast_action.ts";

@@ -14,7 +14,7 @@
  *
  * @example
  * ```ts
- * import { DEFAULT_WORLD } from "./config.ts";
+ * import { DEFAULT_WORLD } from "./world_config.ts";
  * import { World } from "./world.ts";
  * const world = new World(DEFAULT_WORLD);
  * world.reset(1);
@@ -24,8 +24,8 @@
  * @module
  */
 import { Rng } from "../rng.ts";
-import type { WorldConfig } from "./config.ts";
-import { MAX_ARRIVALS_PER_TICK } from "./config.ts";
+import type { WorldConfig } from "./world_config.ts";
+import { MAX_ARRIVALS_PER_TICK } from "./world_config.ts";
 import { dependentsOf } from "./services.ts";
 import {
   ACTIVE,

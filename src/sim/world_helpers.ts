@@ -11,7 +11,7 @@
  * @module
  */
 import { clamp01, KIND_INDEX, TYPE_INDEX } from "./codes.ts";
-import type { WorldConfig } from "./config.ts";
+import type { WorldConfig } from "./world_config.ts";
 
 /** The replay stream of a configuration as typed arrays (sorted by tick). */
 export interface EncodedReplay {

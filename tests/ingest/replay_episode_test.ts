@@ -7,7 +7,7 @@ import {
   parseAlertSource,
   replayEnvFromJsonl,
   replayEnvFromStore,
-} from "../../src/replay/episode.ts";
+} from "../../src/replay/replay_env.ts";
 import { makeReplayAgent, playGradedEpisode } from "../../src/replay/run.ts";
 import { gradeEpisode } from "../../tasks/registry.ts";
 import { mixedDecisions, playEpisode } from "../helpers.ts";

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { optionsFromEnv } from "./config.ts";
+ * import { optionsFromEnv } from "./server_config.ts";
  * const options = optionsFromEnv((name) => name === "ALERT_TRIAGE_MAX_SESSIONS" ? "8" : undefined);
  * console.assert(options.maxSessions === 8);
  * ```

@@ -8,8 +8,8 @@
  *
  * @example
  * ```ts
- * import { DEFAULT_WORLD } from "./config.ts";
- * import { bucketIntoTicks, replayWorld } from "./replay.ts";
+ * import { DEFAULT_WORLD } from "./world_config.ts";
+ * import { bucketIntoTicks, replayWorld } from "./replay_world.ts";
  * const alerts = bucketIntoTicks([
  *   { timeMs: 0, service: "db-primary", alertType: "DISK", kind: "critical", trueSeverity: 0.9,
  *     visibleSeverity: 0.7, confidence: 0.8 },
@@ -21,7 +21,7 @@
  * @module
  */
 import type { AlertKind, AlertType } from "../models.ts";
-import type { ReplayAlert, WorldConfig } from "./config.ts";
+import type { ReplayAlert, WorldConfig } from "./world_config.ts";
 import type { ServiceSpec } from "./services.ts";
 
 /** Where an episode's alerts come from. */

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { makeReplayEnv } from "./episode.ts";
+ * import { makeReplayEnv } from "./replay_env.ts";
  * import { gradeEpisode } from "../../tasks/registry.ts";
  * const env = makeReplayEnv("easy", "replay", [{ timeMs: 0, service: "db-primary",
  *   alertType: "DISK", kind: "critical", trueSeverity: 0.9, visibleSeverity: 0.7,
@@ -31,7 +31,12 @@ import type { StoredAlert } from "../ingest/lifecycle.ts";
 import type { IngestStore } from "../ingest/store.ts";
 import { importJsonl } from "../ingest/stream_io.ts";
 import { toTimedAlerts, type TruthRuleOptions } from "../ingest/truth_rules.ts";
-import { type AlertSource, bucketIntoTicks, replayWorld, type TimedAlert } from "../sim/replay.ts";
+import {
+  type AlertSource,
+  bucketIntoTicks,
+  replayWorld,
+  type TimedAlert,
+} from "../sim/replay_world.ts";
 import { getTask } from "../../tasks/registry.ts";
 
 export type { AlertSource };
@@ -64,7 +69,7 @@ export class NoRecordedAlertsError extends Error {
  *
  * @example
  * ```ts
- * import { parseAlertSource } from "./episode.ts";
+ * import { parseAlertSource } from "./replay_env.ts";
  * console.assert(parseAlertSource(undefined) === "synthetic" && parseAlertSource("mixed") === "mixed");
  * ```
  */
@@ -83,7 +88,7 @@ export function parseAlertSource(value: unknown): AlertSource {
  *
  * @example
  * ```ts
- * import { makeReplayEnv } from "./episode.ts";
+ * import { makeReplayEnv } from "./replay_env.ts";
  * const env = makeReplayEnv("hard", "synthetic", []);
  * console.assert(env.taskId === "hard");
  * ```
@@ -127,7 +132,7 @@ function ms(t: number | string | undefined, name: string): number | undefined {
  * @example
  * ```ts
  * import { IngestStore } from "../ingest/store.ts";
- * import { storedAlertsFor } from "./episode.ts";
+ * import { storedAlertsFor } from "./replay_env.ts";
  * const store = await IngestStore.open(":memory:");
  * console.assert((await storedAlertsFor(store, { limit: 5 })).length === 0);
  * store.close();
@@ -159,7 +164,7 @@ export async function storedAlertsFor(
  * @example
  * ```ts
  * import { IngestStore } from "../ingest/store.ts";
- * import { replayEnvFromStore } from "./episode.ts";
+ * import { replayEnvFromStore } from "./replay_env.ts";
  * const store = await IngestStore.open(":memory:");
  * const env = await replayEnvFromStore(store, "hard", "mixed", { limit: 500 });
  * env.reset({ seed: 3 });
@@ -186,7 +191,7 @@ export async function replayEnvFromStore(
  *
  * @example
  * ```ts
- * import { replayEnvFromJsonl } from "./episode.ts";
+ * import { replayEnvFromJsonl } from "./replay_env.ts";
  * const env = replayEnvFromJsonl('{"title": "Disk full", "service": "db-primary"}', "easy", "mixed");
  * env.reset({ seed: 0 });
  * ```
