@@ -50,7 +50,7 @@ export interface ServerOptions {
   /**
    * The `/ingest/*` sub-app and the alert store that replay resets read: `store` (default: the
    * process-wide store of `ALERT_TRIAGE_KV_PATH`, opened on first use), `config` over the
-   * `ALERT_TRIAGE_INGEST_*` variables, and `log` (default: silent; `main.ts` logs to stdout).
+   * `ALERT_TRIAGE_INGEST_*` variables, and `log` (default: silent; `cli/server.ts` logs to stdout).
    */
   ingest?: IngestAppOptions;
 }

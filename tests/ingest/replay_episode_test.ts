@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createIngestApp } from "../../src/ingest/routes.ts";
 import { IngestStore } from "../../src/ingest/store.ts";
-import { runReplayCli } from "../../src/replay/cli.ts";
+import { runReplayCli } from "../../cli/replay.ts";
 import {
   NoRecordedAlertsError,
   parseAlertSource,

@@ -3,7 +3,7 @@ import { DEFAULT_OPTIONS, ENV_VARS, optionsFromEnv } from "../../src/server/serv
 import { fieldToLoc } from "../../src/server/http_errors.ts";
 import { MAX_AGENT_LABELS, Metrics } from "../../src/server/metrics.ts";
 import { parseJsonBytes } from "../../src/server/body.ts";
-import { parseServeArgs } from "../../src/server/serve.ts";
+import { parseServeArgs } from "../../cli/server_compiled.ts";
 import { HttpError } from "../../src/server/http_errors.ts";
 import { ruleBaseline } from "../../src/server/baseline.ts";
 
