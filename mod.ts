@@ -40,7 +40,7 @@ export {
   type WorldConfig,
 } from "./src/sim/world_config.ts";
 export {
-  type AlertSource,
+  type AlertStreamSource as AlertSource,
   bucketIntoTicks,
   type BucketOptions,
   replayWorld,

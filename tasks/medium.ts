@@ -27,12 +27,11 @@
  */
 import { DEFAULT_WORLD } from "../src/sim/world_config.ts";
 import { pickServices } from "../src/sim/services.ts";
+import { clamp01, round4 } from "../src/numbers.ts";
 import {
-  clamp01,
   countedIncidents,
   type EpisodeOutcome,
   type GradeResult,
-  round4,
   survival,
   type Task,
 } from "./task.ts";

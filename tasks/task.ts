@@ -98,8 +98,6 @@ export function toWireScore(score: number): number {
   return Math.min(0.999, Math.max(0.001, s));
 }
 
-export { clamp01, round4 } from "../src/numbers.ts";
-
 /**
  * Share of the horizon the estate survived: 1 for an episode that ran to the horizon, t/T for one
  * that terminated at tick t. Every grader multiplies by it, so collapsing the system early never

@@ -71,8 +71,6 @@ export interface EncodingConfig {
   readonly maxQueue: number;
 }
 
-export { round4 } from "../numbers.ts";
-
 /**
  * The raw visible queue of one observation, as typed arrays: what both the vector environment
  * (from the world) and the agent (from an {@link Observation}) fill before encoding.

@@ -32,17 +32,17 @@ import type { IngestStore } from "../ingest/store.ts";
 import { importJsonl } from "../ingest/stream_io.ts";
 import { toTimedAlerts, type TruthRuleOptions } from "../ingest/truth_rules.ts";
 import {
-  type AlertSource,
+  type AlertStreamSource,
   bucketIntoTicks,
   replayWorld,
   type TimedAlert,
 } from "../sim/replay_world.ts";
 import { getTask } from "../../tasks/registry.ts";
 
-export type { AlertSource };
+export type { AlertStreamSource };
 
 /** The accepted values of the `source` task option. */
-export const ALERT_SOURCE_VALUES: readonly AlertSource[] = ["synthetic", "replay", "mixed"];
+export const ALERT_SOURCE_VALUES: readonly AlertStreamSource[] = ["synthetic", "replay", "mixed"];
 
 /** Options of {@link makeReplayEnv}. */
 export interface ReplayEnvOptions {
@@ -73,9 +73,9 @@ export class NoRecordedAlertsError extends Error {
  * console.assert(parseAlertSource(undefined) === "synthetic" && parseAlertSource("mixed") === "mixed");
  * ```
  */
-export function parseAlertSource(value: unknown): AlertSource {
+export function parseAlertSource(value: unknown): AlertStreamSource {
   if (value === undefined || value === null) return "synthetic";
-  if (ALERT_SOURCE_VALUES.includes(value as AlertSource)) return value as AlertSource;
+  if (ALERT_SOURCE_VALUES.includes(value as AlertStreamSource)) return value as AlertStreamSource;
   throw new RangeError(
     `source must be one of ${ALERT_SOURCE_VALUES.join("|")}, got ${JSON.stringify(value)}`,
   );
@@ -95,7 +95,7 @@ export function parseAlertSource(value: unknown): AlertSource {
  */
 export function makeReplayEnv(
   taskId: string,
-  source: AlertSource,
+  source: AlertStreamSource,
   timedAlerts: readonly TimedAlert[],
   options: ReplayEnvOptions = {},
 ): AlertTriageEnv {
@@ -110,7 +110,7 @@ export function makeReplayEnv(
 }
 
 /** Which stored alerts to replay. */
-export interface StoreWindow extends ReplayEnvOptions {
+export interface ReplayWindow extends ReplayEnvOptions {
   /** Only alerts received at or after this time (ms or ISO 8601). */
   since?: number | string;
   /** Only alerts received before this time (ms or ISO 8601). */
@@ -127,7 +127,7 @@ function ms(t: number | string | undefined, name: string): number | undefined {
 }
 
 /**
- * The stored alerts of a window, oldest first (see {@link StoreWindow}).
+ * The stored alerts of a window, oldest first (see {@link ReplayWindow}).
  *
  * @example
  * ```ts
@@ -140,7 +140,7 @@ function ms(t: number | string | undefined, name: string): number | undefined {
  */
 export async function storedAlertsFor(
   store: IngestStore,
-  window: StoreWindow = {},
+  window: ReplayWindow = {},
 ): Promise<StoredAlert[]> {
   const limit = Math.max(1, Math.floor(window.limit ?? 1000));
   const since = ms(window.since, "since");
@@ -174,8 +174,8 @@ export async function storedAlertsFor(
 export async function replayEnvFromStore(
   store: IngestStore,
   taskId: string,
-  source: AlertSource,
-  window: StoreWindow = {},
+  source: AlertStreamSource,
+  window: ReplayWindow = {},
 ): Promise<AlertTriageEnv> {
   getTask(taskId);
   if (source === "synthetic") return makeReplayEnv(taskId, source, [], window);
@@ -199,7 +199,7 @@ export async function replayEnvFromStore(
 export function replayEnvFromJsonl(
   text: string,
   taskId: string,
-  source: AlertSource,
+  source: AlertStreamSource,
   options: ReplayEnvOptions = {},
 ): AlertTriageEnv {
   getTask(taskId);

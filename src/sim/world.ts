@@ -27,9 +27,9 @@ import { Rng } from "../rng.ts";
 import type { WorldConfig } from "./world_config.ts";
 import { MAX_ARRIVALS_PER_TICK } from "./world_config.ts";
 import { dependentsOf } from "./services.ts";
+import { clamp01 } from "../numbers.ts";
 import {
   ACTIVE,
-  clamp01,
   CLEARED,
   CRITICAL,
   DELAY,
