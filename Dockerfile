@@ -13,6 +13,7 @@ WORKDIR /app
 # The manifest and lock first, then only the sources the server imports (see .dockerignore).
 COPY deno.json deno.lock ./
 COPY mod.ts ./
+COPY cli/ ./cli/
 COPY src/ ./src/
 COPY tasks/ ./tasks/
 
@@ -23,7 +24,7 @@ COPY tasks/ ./tasks/
 # non-root user and, with the sticky bit as on /tmp, writable by any uid for hosts that run the
 # image as another user. Mount a volume there to keep ingested alerts across containers:
 # `docker run -p 8000:8000 -v alert-data:/app/data alert-triage`.
-RUN deno install --entrypoint src/server/main.ts \
+RUN deno install --entrypoint cli/server.ts \
  && mkdir -p /app/data \
  && chown -R deno:deno /deno-dir /app \
  && chmod -R a+rX /deno-dir /app \
@@ -42,4 +43,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
 # Sessions live in memory: never add --parallel (scale out with processes behind a sticky LB).
 CMD ["deno", "serve", "--cached-only", "--port", "8000", "--host", "0.0.0.0", \
      "--allow-net=0.0.0.0:8000", "--allow-env=ALERT_TRIAGE_*", \
-     "--allow-read=./data", "--allow-write=./data", "src/server/main.ts"]
+     "--allow-read=./data", "--allow-write=./data", "cli/server.ts"]

@@ -39,14 +39,14 @@ export {
   MAX_ARRIVALS_PER_TICK,
   type ReplayAlert,
   type WorldConfig,
-} from "./src/sim/config.ts";
+} from "./src/sim/world_config.ts";
 export {
-  type AlertSource,
+  type AlertStreamSource as AlertSource,
   bucketIntoTicks,
   type BucketOptions,
   replayWorld,
   type TimedAlert,
-} from "./src/sim/replay.ts";
+} from "./src/sim/replay_world.ts";
 export { World } from "./src/sim/world.ts";
 export {
   dependentsOf,
@@ -162,7 +162,7 @@ export {
   type PpoConfig,
   type PpoStats,
   ppoUpdate,
-} from "./src/learn/ppo.ts";
+} from "./src/learn/ppo_update.ts";
 export {
   DEFAULT_TRAIN,
   train,
@@ -170,7 +170,7 @@ export {
   type TrainResult,
   type UpdateReport,
 } from "./src/learn/trainer.ts";
-export { EVAL_SEED_BASE, evaluatePolicy, heldOutSeeds } from "./src/learn/evaluate.ts";
+export { EVAL_SEED_BASE, evaluatePolicy, heldOutSeeds } from "./src/learn/evaluate_policy.ts";
 export {
   POLICY_FORMAT,
   type PolicyFile,

@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * import { AlertTriageEnv } from "./env.ts";
- * import { DEFAULT_WORLD } from "./sim/config.ts";
+ * import { DEFAULT_WORLD } from "./sim/world_config.ts";
  * const env = new AlertTriageEnv({ world: DEFAULT_WORLD });
  * const { observation } = env.reset({ seed: 42 });
  * const first = observation.alerts[0];
@@ -32,7 +32,7 @@ import {
   type State,
 } from "./models.ts";
 import { assertSeed, Rng } from "./rng.ts";
-import type { WorldConfig } from "./sim/config.ts";
+import type { WorldConfig } from "./sim/world_config.ts";
 import { round4 } from "./numbers.ts";
 import { alertId, alertIndex, readTruth } from "./sim/truth.ts";
 import { DELAY, INVESTIGATE, PENDING, REWARD_WEIGHTS, World } from "./sim/world.ts";
@@ -105,7 +105,7 @@ const MASK_NO_INVESTIGATE: readonly number[] = Object.freeze([0, 1, 1, 1]);
  * @example
  * ```ts
  * import { AlertTriageEnv } from "./env.ts";
- * import { DEFAULT_WORLD } from "./sim/config.ts";
+ * import { DEFAULT_WORLD } from "./sim/world_config.ts";
  * const env = new AlertTriageEnv({ world: DEFAULT_WORLD, taskId: "demo" });
  * env.reset({ seed: 1 });
  * let done = false;

@@ -27,18 +27,12 @@
  *
  * @module
  */
-import { DEFAULT_WORLD } from "../src/sim/config.ts";
+import { DEFAULT_WORLD } from "../src/sim/world_config.ts";
 import { pickServices } from "../src/sim/services.ts";
 import type { AlertTruth } from "../src/models.ts";
 import { gradeTriage } from "./triage_score.ts";
-import {
-  type EpisodeOutcome,
-  type GradeResult,
-  NO_SHAPING,
-  round4,
-  survival,
-  type Task,
-} from "./task.ts";
+import { round4 } from "../src/numbers.ts";
+import { type EpisodeOutcome, type GradeResult, NO_SHAPING, survival, type Task } from "./task.ts";
 
 /** Whether the final handling of an alert is correct (undefined: not counted). */
 export function isCorrect(alert: AlertTruth): boolean | undefined {

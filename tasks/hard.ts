@@ -26,16 +26,15 @@
  * @module
  */
 import type { Truth } from "../src/models.ts";
-import { DEFAULT_WORLD } from "../src/sim/config.ts";
+import { DEFAULT_WORLD } from "../src/sim/world_config.ts";
 import { SERVICE_CATALOG } from "../src/sim/services.ts";
 import { gradeTriage } from "./triage_score.ts";
+import { clamp01, round4 } from "../src/numbers.ts";
 import {
-  clamp01,
   countedIncidents,
   type EpisodeOutcome,
   type GradeResult,
   NO_SHAPING,
-  round4,
   survival,
   type Task,
 } from "./task.ts";

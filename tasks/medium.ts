@@ -25,16 +25,15 @@
  *
  * @module
  */
-import { DEFAULT_WORLD } from "../src/sim/config.ts";
+import { DEFAULT_WORLD } from "../src/sim/world_config.ts";
 import { pickServices } from "../src/sim/services.ts";
 import { gradeTriage } from "./triage_score.ts";
+import { clamp01, round4 } from "../src/numbers.ts";
 import {
-  clamp01,
   countedIncidents,
   type EpisodeOutcome,
   type GradeResult,
   NO_SHAPING,
-  round4,
   survival,
   type Task,
 } from "./task.ts";

@@ -13,7 +13,7 @@
  */
 import type { Truth } from "../src/models.ts";
 import { clamp01 } from "../src/numbers.ts";
-import type { WorldConfig } from "../src/sim/config.ts";
+import type { WorldConfig } from "../src/sim/world_config.ts";
 
 /** A finished (or cut) episode, as graders see it. */
 export interface EpisodeOutcome {
@@ -139,8 +139,6 @@ export function toWireScore(score: number): number {
   const s = Math.round(score * 1000) / 1000;
   return Math.min(0.999, Math.max(0.001, s));
 }
-
-export { clamp01, round4 } from "../src/numbers.ts";
 
 /**
  * Share of the horizon the estate survived: 1 for an episode that ran to the horizon, t/T for one

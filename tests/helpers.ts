@@ -5,7 +5,7 @@
  */
 import { AlertTriageEnv } from "../src/env.ts";
 import type { Action, AlertTruth, Observation } from "../src/models.ts";
-import { DEFAULT_WORLD, type WorldConfig } from "../src/sim/config.ts";
+import { DEFAULT_WORLD, type WorldConfig } from "../src/sim/world_config.ts";
 import { pickServices, type ServiceSpec } from "../src/sim/services.ts";
 
 /** A world with no background noise at all, for reward-component tests. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { AlertTriageEnv } from "../src/env.ts";
-import { bucketIntoTicks, replayWorld, type TimedAlert } from "../src/sim/replay.ts";
+import { bucketIntoTicks, replayWorld, type TimedAlert } from "../src/sim/replay_world.ts";
 import { getTask } from "../tasks/registry.ts";
 import { mixedDecisions, playEpisode } from "./helpers.ts";
 

@@ -1,7 +1,7 @@
 /**
  * Durability check of ingestion: N alerts (default 10,000; the five formats in turn, each with
  * its own dedup key) are POSTed with bounded concurrency (default 50 in flight) to a separate
- * ingest server process (`src/ingest/serve_ingest.ts`, durable KV file), which is killed with
+ * ingest server process (`cli/ingest.ts`, durable KV file), which is killed with
  * SIGKILL once half of them got a 2xx and restarted after a short downtime.
  *
  * Phase 1 then checks the KV file directly: every alert that got a 2xx is stored exactly once;

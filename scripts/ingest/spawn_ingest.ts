@@ -5,7 +5,7 @@
  * @module
  */
 
-const SERVE = new URL("../../src/ingest/serve_ingest.ts", import.meta.url).pathname;
+const SERVE = new URL("../../cli/ingest.ts", import.meta.url).pathname;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
 
 /**
@@ -36,7 +36,7 @@ export function freePort(): number {
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
- * The standalone ingest server (`src/ingest/serve_ingest.ts`) as a child process on a fixed
+ * The standalone ingest server (`cli/ingest.ts`) as a child process on a fixed
  * port and KV file, so it can be SIGKILLed and restarted on the same address and data.
  *
  * @example

@@ -26,7 +26,7 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const ENTRY = new URL("../../src/server/main.ts", import.meta.url).pathname;
+const ENTRY = new URL("../../cli/server.ts", import.meta.url).pathname;
 const ROOT = new URL("../../", import.meta.url).pathname;
 
 /** Spawns `deno serve` on port 0 and resolves once it listens. */

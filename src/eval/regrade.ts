@@ -122,3 +122,31 @@ export function regradeRecording(rec: EpisodeRecording): RegradeResult {
     ...(mismatch === undefined ? {} : { mismatch }),
   };
 }
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(4) : "-";
+}
+
+/**
+ * The verdicts as a Markdown table with a closing count line.
+ *
+ * @example
+ * ```ts
+ * import { regradeTable } from "./regrade.ts";
+ * console.log(regradeTable([])); // header and "0 episodes re-graded: 0 agree, 0 differ"
+ * ```
+ */
+export function regradeTable(results: readonly RegradeResult[]): string {
+  const rows = results.map((r, i) =>
+    `| ${i + 1} | ${r.agent} | ${r.task} | ${r.seed} | ${fmt(r.recorded_score)} | ` +
+    `${fmt(r.truth_score)} | ${fmt(r.replay_score)} | ${r.agree ? "yes" : `NO: ${r.mismatch}`} |`
+  );
+  const bad = results.filter((r) => !r.agree).length;
+  return [
+    "| # | agent | task | seed | recorded | from truth | replay | agree |",
+    "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |",
+    ...rows,
+    "",
+    `${results.length} episodes re-graded: ${results.length - bad} agree, ${bad} differ`,
+  ].join("\n");
+}

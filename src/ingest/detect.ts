@@ -30,7 +30,7 @@ import * as datadog from "./formats/datadog.ts";
 import * as generic from "./formats/generic.ts";
 import * as grafana from "./formats/grafana.ts";
 import * as pagerduty from "./formats/pagerduty.ts";
-import type { AlertSource, NormalizedAlert, NormalizeOptions } from "./normalized_alert.ts";
+import type { AlertVendor, NormalizedAlert, NormalizeOptions } from "./normalized_alert.ts";
 
 /** What each format module provides. */
 export interface AlertFormat {
@@ -41,7 +41,7 @@ export interface AlertFormat {
 }
 
 /** The format modules by source name. */
-export const FORMATS: Readonly<Record<AlertSource, AlertFormat>> = {
+export const FORMATS: Readonly<Record<AlertVendor, AlertFormat>> = {
   alertmanager,
   grafana,
   pagerduty,
@@ -50,7 +50,7 @@ export const FORMATS: Readonly<Record<AlertSource, AlertFormat>> = {
 };
 
 /** Order in which {@link detectFormat} tries the formats (see the module doc for why). */
-export const FORMAT_ORDER: readonly AlertSource[] = [
+export const FORMAT_ORDER: readonly AlertVendor[] = [
   "grafana",
   "alertmanager",
   "pagerduty",
@@ -69,7 +69,7 @@ export const FORMAT_ORDER: readonly AlertSource[] = [
  * console.assert(detectFormat({ hello: 1 }) === null);
  * ```
  */
-export function detectFormat(body: unknown): AlertSource | null {
+export function detectFormat(body: unknown): AlertVendor | null {
   return FORMAT_ORDER.find((source) => FORMATS[source].detect(body)) ?? null;
 }
 
@@ -88,7 +88,7 @@ export function detectFormat(body: unknown): AlertSource | null {
  * ```
  */
 export function normalizeAs(
-  source: AlertSource,
+  source: AlertVendor,
   body: unknown,
   options: NormalizeOptions = {},
 ): NormalizedAlert[] {

@@ -34,7 +34,7 @@
  *
  * @module
  */
-import type { AlertSource, NormalizedAlert } from "./normalized_alert.ts";
+import type { AlertVendor, NormalizedAlert } from "./normalized_alert.ts";
 
 /** A real alert as kept by the store: its opening event plus its lifecycle. */
 export interface StoredAlert extends NormalizedAlert {
@@ -90,7 +90,7 @@ export interface Transition {
  * console.assert(recordId("pagerduty", "db-1", 2) === "pagerduty:db-1#2");
  * ```
  */
-export function recordId(source: AlertSource, dedupKey: string, cycle: number): string {
+export function recordId(source: AlertVendor, dedupKey: string, cycle: number): string {
   return `${source}:${dedupKey}#${cycle}`;
 }
 

@@ -32,8 +32,8 @@ export const ALERT_SOURCES = [
   "datadog",
   "generic",
 ] as const;
-/** One of {@link ALERT_SOURCES}. */
-export type AlertSource = typeof ALERT_SOURCES[number];
+/** Which vendor format an alert arrived in: one of {@link ALERT_SOURCES}. */
+export type AlertVendor = typeof ALERT_SOURCES[number];
 /** Lifecycle states of a real alert. */
 export const ALERT_STATUSES = ["firing", "resolved", "acknowledged"] as const;
 /** One of {@link ALERT_STATUSES}. */
@@ -46,7 +46,7 @@ export type TruthLabel = typeof TRUTH_LABELS[number];
 /** One vendor alert in the environment's alert model. */
 export interface NormalizedAlert {
   /** Which vendor format it arrived in. */
-  source: AlertSource;
+  source: AlertVendor;
   /** Vendor fingerprint / dedup_key / alert cycle key, else `derived-<fnv1a64 hex>`. */
   dedup_key: string;
   /** Firing, resolved, or (PagerDuty only) acknowledged. */
@@ -157,7 +157,7 @@ export function visibleSeverity(...candidates: unknown[]): number {
  * Confidence when the sender gives no explicit `confidence` label: how much a source's alerts
  * are trusted. Metric-rule engines (Alertmanager, Grafana) highest, hand-made generic lowest.
  */
-export const DEFAULT_CONFIDENCE: Readonly<Record<AlertSource, number>> = {
+export const DEFAULT_CONFIDENCE: Readonly<Record<AlertVendor, number>> = {
   alertmanager: 0.8,
   grafana: 0.8,
   datadog: 0.75,
@@ -176,7 +176,7 @@ export const DEFAULT_CONFIDENCE: Readonly<Record<AlertSource, number>> = {
  * console.assert(confidenceFor("grafana") === 0.8);
  * ```
  */
-export function confidenceFor(source: AlertSource, ...candidates: unknown[]): number {
+export function confidenceFor(source: AlertVendor, ...candidates: unknown[]): number {
   for (const c of candidates) {
     const unit = unitValue(c);
     if (unit !== undefined) return unit;

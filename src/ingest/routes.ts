@@ -32,13 +32,13 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { ALERT_TYPES } from "../models.ts";
 import { ALT_SIGNATURE_HEADER, checkBearer, SIGNATURE_HEADER, verifySignature } from "./auth.ts";
-import { DEFAULT_INGEST_CONFIG, type IngestConfig, ingestConfigFromEnv } from "./config.ts";
+import { DEFAULT_INGEST_CONFIG, type IngestConfig, ingestConfigFromEnv } from "./ingest_config.ts";
 import { normalizeAny, normalizeAs } from "./detect.ts";
 import { IngestFormatError } from "./errors.ts";
 import {
   ALERT_SOURCES,
   ALERT_STATUSES,
-  type AlertSource,
+  type AlertVendor,
   type NormalizedAlert,
 } from "./normalized_alert.ts";
 import { BacklogFullError, IngestStore, sharedIngestStore } from "./store.ts";
@@ -140,7 +140,7 @@ function parseJson(bytes: Uint8Array): unknown {
   }
 }
 
-function normalizeBody(body: unknown, format: AlertSource | undefined, at: number) {
+function normalizeBody(body: unknown, format: AlertVendor | undefined, at: number) {
   const options = { receivedAt: new Date(at) };
   try {
     return format ? normalizeAs(format, body, options) : normalizeAny(body, options);
@@ -257,7 +257,7 @@ export function createIngestApp(options: IngestAppOptions = {}): Hono {
     if (fail) throw new Reply(fail.status, fail.message);
   };
 
-  const ingest = (c: Context, format: AlertSource | undefined) =>
+  const ingest = (c: Context, format: AlertVendor | undefined) =>
     respond(c, format ? `POST /ingest/alerts/${format}` : "POST /ingest/alerts", async () => {
       await authorize(c);
       const bytes = await readLimited(c.req.raw, config.maxBodyBytes);
@@ -282,7 +282,7 @@ export function createIngestApp(options: IngestAppOptions = {}): Hono {
 
   app.post("/ingest/alerts", (c) => ingest(c, undefined));
   app.post("/ingest/alerts/:format", (c) => {
-    const format = c.req.param("format") as AlertSource;
+    const format = c.req.param("format") as AlertVendor;
     if (!ALERT_SOURCES.includes(format)) {
       return respond(c, "POST /ingest/alerts/:format", () => {
         throw new Reply(

@@ -1,14 +1,7 @@
 /**
  * A standalone ingest server: only the `/ingest/*` routes over the configured store, for running
- * ingestion on its own, the durability script and the throughput bench.
- *
- * ```sh
- * ALERT_TRIAGE_KV_PATH=./data/ingest.kv ALERT_TRIAGE_INGEST_TOKEN=s3cret \
- *   deno run --unstable-kv --allow-net --allow-env --allow-read --allow-write \
- *   src/ingest/serve_ingest.ts --port 8100 [--host 127.0.0.1] [--quiet]
- * ```
- * Prints `ingest listening on http://HOST:PORT` once ready; SIGTERM/SIGINT shut it down
- * gracefully (in-flight requests finish, the store is closed).
+ * ingestion on its own, the durability script and the throughput bench. Its command is
+ * `cli/ingest.ts`.
  *
  * @example
  * ```ts
@@ -22,8 +15,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
-import { type IngestConfig, ingestConfigFromEnv } from "./config.ts";
+import { type IngestConfig, ingestConfigFromEnv } from "./ingest_config.ts";
 import { createIngestApp } from "./routes.ts";
 import { IngestStore } from "./store.ts";
 
@@ -77,30 +69,4 @@ export async function serveIngest(options: ServeIngestOptions): Promise<RunningI
       store.close();
     },
   };
-}
-
-if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      port: { type: "string", default: "8100" },
-      host: { type: "string", default: "127.0.0.1" },
-      quiet: { type: "boolean", default: false },
-    },
-  });
-  const running = await serveIngest({
-    port: Number(values.port),
-    hostname: values.host,
-    log: values.quiet ? () => {} : undefined,
-  });
-  console.log(`ingest listening on ${running.url}`);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await running.shutdown();
-    Deno.exit(0);
-  };
-  Deno.addSignalListener("SIGTERM", stop);
-  Deno.addSignalListener("SIGINT", stop);
 }

@@ -40,7 +40,7 @@
  * @module
  */
 import { boundEvent } from "./bound.ts";
-import { type IngestConfig, ingestConfigFromEnv } from "./config.ts";
+import { type IngestConfig, ingestConfigFromEnv } from "./ingest_config.ts";
 import type { StoredAlert } from "./lifecycle.ts";
 import type { NormalizedAlert } from "./normalized_alert.ts";
 import {

@@ -26,7 +26,7 @@
  * @module
  */
 import { applyEvent, type EventOutcome, type KeyState, type StoredAlert } from "./lifecycle.ts";
-import type { AlertSource, AlertStatus, NormalizedAlert } from "./normalized_alert.ts";
+import type { AlertStatus, AlertVendor, NormalizedAlert } from "./normalized_alert.ts";
 import { getAll, KEYS, recordTail, stateKey } from "./store_keys.ts";
 
 const MAX_ATTEMPTS = 100;
@@ -49,7 +49,7 @@ export class BacklogFullError extends Error {
 /** What one event did. */
 export interface IngestResult {
   /** Vendor format. */
-  source: AlertSource;
+  source: AlertVendor;
   /** The event's dedup key. */
   dedup_key: string;
   /** What happened to it. */

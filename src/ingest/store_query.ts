@@ -17,7 +17,7 @@
  * @module
  */
 import type { StoredAlert } from "./lifecycle.ts";
-import type { AlertSource, AlertStatus, AlertType } from "./normalized_alert.ts";
+import type { AlertStatus, AlertType, AlertVendor } from "./normalized_alert.ts";
 
 /** Largest page. */
 export const MAX_PAGE = 500;
@@ -29,7 +29,7 @@ export interface ListQuery {
   /** Only alerts in this status. */
   status?: AlertStatus;
   /** Only alerts from this vendor format. */
-  source?: AlertSource;
+  source?: AlertVendor;
   /** Only alerts of this type. */
   alert_type?: AlertType;
   /** Page size, 1..{@link MAX_PAGE} (default {@link DEFAULT_PAGE}). */

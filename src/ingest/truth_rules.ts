@@ -29,7 +29,7 @@
  * @module
  */
 import type { AlertKind } from "../models.ts";
-import type { TimedAlert } from "../sim/replay.ts";
+import type { TimedAlert } from "../sim/replay_world.ts";
 import type { StoredAlert } from "./lifecycle.ts";
 
 /** Thresholds of the rules (see the module table). */

@@ -28,7 +28,7 @@
  * @example
  * ```ts
  * import { FeatureEncoder, GLOBAL_FEATURES, SLOT_FEATURES } from "./features.ts";
- * import { DEFAULT_WORLD } from "../sim/config.ts";
+ * import { DEFAULT_WORLD } from "../sim/world_config.ts";
  * const enc = new FeatureEncoder(DEFAULT_WORLD);
  * const slots = new Float32Array(enc.slots * SLOT_FEATURES);
  * const global = new Float32Array(GLOBAL_FEATURES);
@@ -70,8 +70,6 @@ export interface EncodingConfig {
   /** Queue capacity. */
   readonly maxQueue: number;
 }
-
-export { round4 } from "../numbers.ts";
 
 /**
  * The raw visible queue of one observation, as typed arrays: what both the vector environment

@@ -22,7 +22,7 @@ import { Adam } from "./adam.ts";
 import { CreditTracker } from "./credit.ts";
 import { GLOBAL_FEATURES, SLOT_FEATURES } from "./features.ts";
 import { type PolicySpec, SlotPolicy } from "./policy.ts";
-import { DEFAULT_PPO, type PpoConfig, type PpoStats, ppoUpdate } from "./ppo.ts";
+import { DEFAULT_PPO, type PpoConfig, type PpoStats, ppoUpdate } from "./ppo_update.ts";
 import { RolloutBuffer } from "./rollout.ts";
 import { VectorEnv } from "./vector_env.ts";
 

@@ -40,7 +40,8 @@ import { Rng } from "../rng.ts";
 import { readTruth } from "../sim/truth.ts";
 import { World } from "../sim/world.ts";
 import type { Task } from "../../tasks/task.ts";
-import { FeatureEncoder, GLOBAL_FEATURES, NUM_ACTIONS, round4, SLOT_FEATURES } from "./features.ts";
+import { round4 } from "../numbers.ts";
+import { FeatureEncoder, GLOBAL_FEATURES, NUM_ACTIONS, SLOT_FEATURES } from "./features.ts";
 import { GraderShaping, shapingTable } from "./reward_shaping.ts";
 
 /** Exclusive upper bound of training episode seeds (evaluation uses seeds from 10,000,000). */

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { makeReplayEnv } from "./episode.ts";
+ * import { makeReplayEnv } from "./replay_env.ts";
  * import { makeReplayAgent, playGradedEpisode } from "./run.ts";
  * const env = makeReplayEnv("easy", "synthetic", []);
  * const result = await playGradedEpisode(env, makeReplayAgent("rules", 0), 0);
@@ -132,4 +132,31 @@ export async function playGradedEpisode(
     terminated,
     alerts_by_kind: alertsByKind,
   };
+}
+
+/**
+ * A graded episode as a short human-readable report.
+ *
+ * @example
+ * ```ts
+ * import { formatReport } from "./run.ts";
+ * console.log(formatReport({ task: "easy", agent: "rules", seed: 0, score: 0.5, wire_score: 0.5,
+ *   success: false, success_threshold: 0.6, components: { recall: 0.5 }, return: 1, steps: 20,
+ *   terminated: false, alerts_by_kind: { noise: 3 }, reward_components: {} as never }, "x"));
+ * ```
+ */
+export function formatReport(g: GradedEpisode, from: string): string {
+  const rows = (o: Record<string, number>) =>
+    Object.entries(o).map(([k, v]) => `  ${k.padEnd(26)} ${v}`).join("\n");
+  return [
+    `replay ${from}: task=${g.task} agent=${g.agent} seed=${g.seed}`,
+    `score ${g.score.toFixed(4)} (wire ${g.wire_score})  success=${g.success ? "yes" : "no"} ` +
+    `(threshold ${g.success_threshold})  steps=${g.steps}${g.terminated ? " (terminated)" : ""}`,
+    "grade breakdown:",
+    rows(g.components),
+    `reward ${g.return}, by component:`,
+    rows(g.reward_components),
+    "alerts by hidden kind:",
+    rows(g.alerts_by_kind),
+  ].join("\n");
 }

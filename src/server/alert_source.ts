@@ -25,15 +25,22 @@
 import type { AlertTriageEnv } from "../env.ts";
 import { KvUnavailableError } from "../ingest/store.ts";
 import type { IngestStore } from "../ingest/store.ts";
-import { NoRecordedAlertsError, replayEnvFromStore } from "../replay/episode.ts";
-import type { AlertSource } from "../sim/replay.ts";
+import {
+  NoRecordedAlertsError,
+  replayEnvFromStore,
+  type ReplayWindow,
+} from "../replay/replay_env.ts";
+import type { AlertStreamSource } from "../sim/replay_world.ts";
 import { getTask } from "../../tasks/registry.ts";
 
 export { KvUnavailableError, NoRecordedAlertsError };
-export type { AlertSource };
+export type { AlertStreamSource };
 
-/** The recorded window a `replay`/`mixed` reset plays (the `replay` field of a reset). */
-export interface ReplayWindow {
+/**
+ * The `replay` field of a reset body as it arrives (snake_case): the wire form of a
+ * {@link ReplayWindow}, converted by {@link replayWindowFromBody}.
+ */
+export interface ReplayWindowBody {
   /** Only alerts received at or after this time (epoch ms or ISO 8601). */
   since?: number | string;
   /** Only alerts received before this time (epoch ms or ISO 8601). */
@@ -49,9 +56,22 @@ export interface SourceParams {
   /** Task, if the reset names one. */
   task_id?: string;
   /** Alert source (default `synthetic`). */
-  source?: AlertSource;
+  source?: AlertStreamSource;
   /** Recorded window, for `replay` and `mixed`. */
-  replay?: ReplayWindow;
+  replay?: ReplayWindowBody;
+}
+
+/**
+ * The {@link ReplayWindow} of a reset's `replay` field (`tick_ms` becomes `tickMs`).
+ *
+ * @example
+ * ```ts
+ * import { replayWindowFromBody } from "./alert_source.ts";
+ * console.assert(replayWindowFromBody({ limit: 5, tick_ms: 60000 }).tickMs === 60000);
+ * ```
+ */
+export function replayWindowFromBody(body: ReplayWindowBody): ReplayWindow {
+  return { since: body.since, until: body.until, limit: body.limit, tickMs: body.tick_ms };
 }
 
 /**
@@ -87,13 +107,7 @@ export function prepareEpisode(
       const why = err instanceof Error ? err.message : String(err);
       throw new KvUnavailableError(`Alert store unavailable: ${why}`);
     }
-    const window = params.replay ?? {};
-    return await replayEnvFromStore(store, task, source, {
-      since: window.since,
-      until: window.until,
-      limit: window.limit,
-      tickMs: window.tick_ms,
-    });
+    return await replayEnvFromStore(store, task, source, replayWindowFromBody(params.replay ?? {}));
   })();
 }
 

@@ -15,7 +15,7 @@
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import { ActionSchema, StateSchema } from "../schemas.ts";
-import { ENV_DESCRIPTION, VERSION } from "./config.ts";
+import { ENV_DESCRIPTION, VERSION } from "./server_config.ts";
 import {
   ResetBodySchema,
   SeedResetBodySchema,

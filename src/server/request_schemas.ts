@@ -14,7 +14,7 @@
 import { z } from "zod";
 import { MAX_SEED } from "../rng.ts";
 import { ActionSchema } from "../schemas.ts";
-import type { AlertSource, ReplayWindow } from "./alert_source.ts";
+import type { AlertStreamSource, ReplayWindowBody } from "./alert_source.ts";
 import { isObject } from "./body.ts";
 import { HttpError, type Loc, unprocessable, zodDetail } from "./http_errors.ts";
 
@@ -117,9 +117,9 @@ export interface ResetParams {
   /** Agent label, if given. */
   agent?: string;
   /** Alert source, if given (omitted: `synthetic`). */
-  source?: AlertSource;
+  source?: AlertStreamSource;
   /** Recorded window of a `replay` or `mixed` episode. */
-  replay?: ReplayWindow;
+  replay?: ReplayWindowBody;
 }
 
 function fail(issues: readonly z.core.$ZodIssue[], prefix: Loc): never {

@@ -22,7 +22,7 @@ import { JSON_SCHEMAS } from "../schemas.ts";
 import { UnknownTaskError } from "../../tasks/registry.ts";
 import { sourceFailure } from "./alert_source.ts";
 import { readJson } from "./body.ts";
-import { ENV_DESCRIPTION, ENV_NAME, VERSION } from "./config.ts";
+import { ENV_DESCRIPTION, ENV_NAME, VERSION } from "./server_config.ts";
 import { actionDetail, HttpError } from "./http_errors.ts";
 import {
   AGENT_HEADER,

@@ -23,7 +23,7 @@
 import type { AlertTriageEnv } from "../env.ts";
 import { EpisodeNotRunningError, InvalidActionError } from "../errors.ts";
 import type { State } from "../models.ts";
-import type { AlertSource } from "../sim/replay.ts";
+import type { AlertStreamSource } from "../sim/replay_world.ts";
 import { gradeEpisode, makeEnv } from "../../tasks/registry.ts";
 import { toWireScore } from "../../tasks/task.ts";
 import { checkAction } from "./fast_action.ts";
@@ -59,7 +59,7 @@ export class Session {
   #pendingError: string | null = null;
   #episodes = 0;
   #running = false;
-  #source: AlertSource = "synthetic";
+  #source: AlertStreamSource = "synthetic";
   readonly #metrics: Metrics;
   readonly #exposeTruth: boolean;
 
@@ -91,7 +91,7 @@ export class Session {
   }
 
   /** Where the alerts of the current (or last) episode come from. */
-  get source(): AlertSource {
+  get source(): AlertStreamSource {
     return this.#source;
   }
 

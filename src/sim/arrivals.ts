@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * import { DEFAULT_WORLD } from "./config.ts";
+ * import { DEFAULT_WORLD } from "./world_config.ts";
  * import { Arrivals } from "./arrivals.ts";
  * console.assert(Arrivals.capacity(DEFAULT_WORLD) > DEFAULT_WORLD.horizon);
  * ```
@@ -16,11 +16,11 @@
  * @module
  */
 import type { Rng } from "../rng.ts";
-import type { WorldConfig } from "./config.ts";
-import { MAX_ARRIVALS_PER_TICK } from "./config.ts";
+import { clamp01 } from "../numbers.ts";
+import type { WorldConfig } from "./world_config.ts";
+import { MAX_ARRIVALS_PER_TICK } from "./world_config.ts";
 import {
   ACTIVE,
-  clamp01,
   CRITICAL,
   DROPPED,
   NOISE,

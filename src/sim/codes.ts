@@ -90,5 +90,3 @@ export const KIND_INDEX: Readonly<Record<string, number>> = {
   transient: 2,
   noise: 3,
 };
-
-export { clamp01 } from "../numbers.ts";

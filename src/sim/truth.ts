@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { DEFAULT_WORLD } from "./config.ts";
+ * import { DEFAULT_WORLD } from "./world_config.ts";
  * import { World } from "./world.ts";
  * import { readTruth } from "./truth.ts";
  * const world = new World(DEFAULT_WORLD);

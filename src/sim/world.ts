@@ -15,7 +15,7 @@
  *
  * @example
  * ```ts
- * import { DEFAULT_WORLD } from "./config.ts";
+ * import { DEFAULT_WORLD } from "./world_config.ts";
  * import { World } from "./world.ts";
  * const world = new World(DEFAULT_WORLD);
  * world.reset(1);
@@ -25,11 +25,11 @@
  * @module
  */
 import { Rng } from "../rng.ts";
-import type { WorldConfig } from "./config.ts";
+import type { WorldConfig } from "./world_config.ts";
 import { dependentsOf } from "./services.ts";
+import { clamp01 } from "../numbers.ts";
 import {
   ACTIVE,
-  clamp01,
   CLEARED,
   CRITICAL,
   DELAY,

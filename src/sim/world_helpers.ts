@@ -10,8 +10,9 @@
  *
  * @module
  */
-import { clamp01, KIND_INDEX, TYPE_INDEX } from "./codes.ts";
-import type { WorldConfig } from "./config.ts";
+import { clamp01 } from "../numbers.ts";
+import { KIND_INDEX, TYPE_INDEX } from "./codes.ts";
+import type { WorldConfig } from "./world_config.ts";
 
 /** The replay stream of a configuration as typed arrays (sorted by tick). */
 export interface EncodedReplay {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { EPISODE_COLUMNS, SUMMARY_COLUMNS } from "../../src/eval/report.ts";
-import { parseCli } from "../../src/eval/cli.ts";
+import { parseCli } from "../../cli/eval.ts";
 import { REWARD_COMPONENTS } from "../../src/models.ts";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -48,7 +48,7 @@ Deno.test("eval CLI writes JSON, CSV and a recording that regrade accepts", asyn
   const dir = await Deno.makeTempDir({ prefix: "eval_cli_" });
   try {
     const run = await deno(
-      "src/eval/cli.ts",
+      "cli/eval.ts",
       "--agents",
       "rules,random",
       "--tasks",
@@ -87,7 +87,7 @@ Deno.test("eval CLI writes JSON, CSV and a recording that regrade accepts", asyn
 
     const jsonl = (await Deno.readTextFile(`${dir}/episodes.jsonl`)).trim().split("\n");
     assert.equal(jsonl.length, 12);
-    const regrade = await deno("src/eval/regrade_cli.ts", `${dir}/episodes.jsonl`);
+    const regrade = await deno("cli/regrade.ts", `${dir}/episodes.jsonl`);
     assert.equal(regrade.code, 0, regrade.stderr + regrade.stdout);
     assert.match(regrade.stdout, /12 episodes re-graded: 12 agree, 0 differ/);
 
@@ -95,7 +95,7 @@ Deno.test("eval CLI writes JSON, CSV and a recording that regrade accepts", asyn
     const first = JSON.parse(jsonl[0]);
     first.grade.score = 0.123;
     await Deno.writeTextFile(`${dir}/bad.jsonl`, JSON.stringify(first) + "\n");
-    const bad = await deno("src/eval/regrade_cli.ts", `${dir}/bad.jsonl`);
+    const bad = await deno("cli/regrade.ts", `${dir}/bad.jsonl`);
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /1 differ/);
   } finally {
@@ -107,7 +107,7 @@ Deno.test("eval CLI writes only --json / --csv when given without --out", async 
   const dir = await Deno.makeTempDir({ prefix: "eval_cli_" });
   try {
     const run = await deno(
-      "src/eval/cli.ts",
+      "cli/eval.ts",
       "--agents=oracle",
       "--tasks=medium",
       "--seeds=2",
@@ -132,9 +132,9 @@ Deno.test("eval CLI refuses bad flags, unknown agents and missing recordings", a
   assert.equal(defaults.seedStart, 10_000_000);
   assert.equal(defaults.outputs.json, "eval_results/eval.json");
 
-  const unknown = await deno("src/eval/cli.ts", "--agents", "nobody", "--json", "/dev/null");
+  const unknown = await deno("cli/eval.ts", "--agents", "nobody", "--json", "/dev/null");
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /unknown agent "nobody"/);
-  const missing = await deno("src/eval/regrade_cli.ts", "/nonexistent/episodes.jsonl");
+  const missing = await deno("cli/regrade.ts", "/nonexistent/episodes.jsonl");
   assert.equal(missing.code, 2);
 });

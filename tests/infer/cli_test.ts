@@ -93,7 +93,7 @@ function parseStats(stderr: string): (LlmStats & { task: string })[] {
 async function infer(args: string[], env: Record<string, string>, viaTask = false) {
   const cmd = viaTask
     ? ["task", "infer", ...args]
-    : ["run", "--allow-net", "--allow-env", "src/infer/cli.ts", ...args];
+    : ["run", "--allow-net", "--allow-env", "cli/infer.ts", ...args];
   const home = Deno.env.get("HOME") ?? "/root";
   const out = await new Deno.Command(Deno.execPath(), {
     args: cmd,

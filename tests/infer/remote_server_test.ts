@@ -1,6 +1,6 @@
 /**
  * The LLM baseline against the real alert-triage server, started as in production
- * (`deno serve … src/server/main.ts`, in a subprocess) and driven over HTTP: the same seed gives
+ * (`deno serve … cli/server.ts`, in a subprocess) and driven over HTTP: the same seed gives
  * exactly the same evaluation lines as the in-process run. Skipped while the server entry point
  * is absent.
  *
@@ -8,12 +8,12 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { runInference } from "../../src/infer/cli.ts";
+import { runInference } from "../../src/infer/inference.ts";
 import { llmConfigFromEnv } from "../../src/infer/llm_config.ts";
 import { startStub } from "./stub_server.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const MAIN = "src/server/main.ts";
+const MAIN = "cli/server.ts";
 const hasServer = (() => {
   try {
     return Deno.statSync(ROOT + MAIN).isFile;

@@ -15,7 +15,7 @@
  */
 // deno-lint-ignore-file no-explicit-any -- response bodies are inspected freely
 import type { Hono } from "hono";
-import type { IngestConfig } from "../../src/ingest/config.ts";
+import type { IngestConfig } from "../../src/ingest/ingest_config.ts";
 import { createIngestApp } from "../../src/ingest/routes.ts";
 import { IngestStore } from "../../src/ingest/store.ts";
 import { verifyStore } from "../../src/ingest/store_verify.ts";

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { createIngestApp } from "../../src/ingest/routes.ts";
 import { IngestStore } from "../../src/ingest/store.ts";
-import { runReplayCli } from "../../src/replay/cli.ts";
+import { runReplayCli } from "../../cli/replay.ts";
 import {
   NoRecordedAlertsError,
   parseAlertSource,
   replayEnvFromJsonl,
   replayEnvFromStore,
-} from "../../src/replay/episode.ts";
+} from "../../src/replay/replay_env.ts";
 import { makeReplayAgent, playGradedEpisode } from "../../src/replay/run.ts";
 import { gradeEpisode } from "../../tasks/registry.ts";
 import { mixedDecisions, playEpisode } from "../helpers.ts";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { Adam, clipGradNorm } from "../../src/learn/adam.ts";
 import { GLOBAL_FEATURES, SLOT_FEATURES } from "../../src/learn/features.ts";
 import { SlotPolicy } from "../../src/learn/policy.ts";
-import { DEFAULT_PPO, minibatchLoss } from "../../src/learn/ppo.ts";
+import { DEFAULT_PPO, minibatchLoss } from "../../src/learn/ppo_update.ts";
 import { RolloutBuffer } from "../../src/learn/rollout.ts";
 import { Rng } from "../../src/rng.ts";
 

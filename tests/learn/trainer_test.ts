@@ -7,10 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { loadPpoAgent, PpoAgent } from "../../src/agents/ppo.ts";
-import { evaluatePolicy, heldOutSeeds, summarize } from "../../src/learn/evaluate.ts";
+import { evaluatePolicy, heldOutSeeds, summarize } from "../../src/learn/evaluate_policy.ts";
 import { policyFromFile, policyToFile, roundActorToFloat32 } from "../../src/learn/policy_file.ts";
 import { DEFAULT_TRAIN, train, type TrainConfig } from "../../src/learn/trainer.ts";
-import { parseTrainArgs, scoreAgent } from "../../src/learn/train_cli.ts";
+import { parseTrainArgs } from "../../cli/train.ts";
+import { scoreAgent } from "../../src/eval/score_agent.ts";
 import { getTask } from "../../tasks/registry.ts";
 
 const tiny = (taskId: string, seed: number): TrainConfig => ({

@@ -1,5 +1,5 @@
 /**
- * The entry points as users run them: `deno serve` of main.ts with the least-privilege flags of
+ * The entry points as users run them: `deno serve` of cli/server.ts with the least-privilege flags of
  * `deno task start`, and (only where the `deno compile` runtime is available) the compiled
  * binary.
  *
@@ -11,7 +11,7 @@ import { WsClient } from "../../scripts/server/ws_client.ts";
 
 Deno.test({
   name:
-    "deno serve src/server/main.ts runs with --allow-net --allow-env=ALERT_TRIAGE_* only and reads its options",
+    "deno serve cli/server.ts runs with --allow-net --allow-env=ALERT_TRIAGE_* only and reads its options",
   sanitizeResources: false,
   async fn() {
     const server = await spawnServer({ ALERT_TRIAGE_MAX_SESSIONS: "1" });
@@ -61,7 +61,7 @@ Deno.test({
         "--allow-env=ALERT_TRIAGE_*",
         "--output",
         out,
-        "src/server/serve.ts",
+        "cli/server_compiled.ts",
       ],
       cwd: root,
     }).output();

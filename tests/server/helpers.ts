@@ -7,7 +7,7 @@
  * @module
  */
 import { createApp, type ServerApp } from "../../src/server/app.ts";
-import type { ServerOptions } from "../../src/server/config.ts";
+import type { ServerOptions } from "../../src/server/server_config.ts";
 import { IngestStore } from "../../src/ingest/store.ts";
 import { WsClient } from "../../scripts/server/ws_client.ts";
 

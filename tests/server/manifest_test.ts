@@ -36,7 +36,7 @@ Deno.test("openenv.yaml names the environment, its version, port 8000 and every 
 Deno.test("the Dockerfile uses deno:2.9.6, caches dependencies, runs as non-root with a deno health check", () => {
   const dockerfile = read("Dockerfile");
   match(dockerfile, /^FROM denoland\/deno:2\.9\.6$/m);
-  match(dockerfile, /^RUN deno install --entrypoint src\/server\/main\.ts/m);
+  match(dockerfile, /^RUN deno install --entrypoint cli\/server\.ts/m);
   match(dockerfile, /^USER deno$/m);
   match(dockerfile, /^EXPOSE 8000$/m);
   match(dockerfile, /^HEALTHCHECK .*\n\s+CMD \["deno", "eval", .*\/health/m);

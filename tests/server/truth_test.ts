@@ -1,6 +1,6 @@
 import { deepEqual, equal, notEqual, ok, throws } from "node:assert/strict";
 import { get, openWs, post, type TestServer, withServer } from "./helpers.ts";
-import { optionsFromEnv } from "../../src/server/config.ts";
+import { optionsFromEnv } from "../../src/server/server_config.ts";
 import { makeEnv } from "../../mod.ts";
 
 const NOOP = { decisions: [] };

@@ -1,9 +1,9 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
-import { DEFAULT_OPTIONS, ENV_VARS, optionsFromEnv } from "../../src/server/config.ts";
+import { DEFAULT_OPTIONS, ENV_VARS, optionsFromEnv } from "../../src/server/server_config.ts";
 import { fieldToLoc } from "../../src/server/http_errors.ts";
 import { MAX_AGENT_LABELS, Metrics } from "../../src/server/metrics.ts";
 import { parseJsonBytes } from "../../src/server/body.ts";
-import { parseServeArgs } from "../../src/server/serve.ts";
+import { parseServeArgs } from "../../cli/server_compiled.ts";
 import { HttpError } from "../../src/server/http_errors.ts";
 import { ruleBaseline } from "../../src/server/baseline.ts";
 

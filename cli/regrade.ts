@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { main } from "./regrade_cli.ts";
+ * import { main } from "./regrade.ts";
  * const code = await main(["no-such-file.jsonl"]);
  * console.log(code); // 2
  * ```
@@ -14,32 +14,13 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { parseRecordings } from "./recording.ts";
-import { regradeRecording, type RegradeResult } from "./regrade.ts";
+import { parseRecordings } from "../src/eval/recording.ts";
+import { regradeRecording, type RegradeResult, regradeTable } from "../src/eval/regrade.ts";
+import { errorMessage, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./_usage.ts";
 
 /** Usage text. */
 export const USAGE = `Usage: deno task regrade FILE.jsonl [--json]
   --json   print the verdicts as JSON instead of a table`;
-
-function fmt(x: number): string {
-  return Number.isFinite(x) ? x.toFixed(4) : "-";
-}
-
-/** The verdicts as a Markdown table with a closing count line. */
-export function regradeTable(results: readonly RegradeResult[]): string {
-  const rows = results.map((r, i) =>
-    `| ${i + 1} | ${r.agent} | ${r.task} | ${r.seed} | ${fmt(r.recorded_score)} | ` +
-    `${fmt(r.truth_score)} | ${fmt(r.replay_score)} | ${r.agree ? "yes" : `NO: ${r.mismatch}`} |`
-  );
-  const bad = results.filter((r) => !r.agree).length;
-  return [
-    "| # | agent | task | seed | recorded | from truth | replay | agree |",
-    "| ---: | --- | --- | ---: | ---: | ---: | ---: | --- |",
-    ...rows,
-    "",
-    `${results.length} episodes re-graded: ${results.length - bad} agree, ${bad} differ`,
-  ].join("\n");
-}
 
 /** Runs the CLI; returns the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
@@ -54,24 +35,24 @@ export async function main(args: readonly string[]): Promise<number> {
     });
     if (values.help) {
       console.log(USAGE);
-      return 0;
+      return EXIT_OK;
     }
-    if (positionals.length !== 1) throw new Error("expected exactly one recording file");
+    if (positionals.length !== 1) throw new UsageError("expected exactly one recording file");
     file = positionals[0];
     asJson = values.json;
   } catch (e) {
-    console.error(`${e instanceof Error ? e.message : e}\n\n${USAGE}`);
-    return 2;
+    console.error(`${errorMessage(e)}\n\n${USAGE}`);
+    return EXIT_USAGE;
   }
   let results: RegradeResult[];
   try {
     results = parseRecordings(await Deno.readTextFile(file)).map(regradeRecording);
   } catch (e) {
-    console.error(`regrade failed: ${e instanceof Error ? e.message : e}`);
-    return 2;
+    console.error(`regrade failed: ${errorMessage(e)}`);
+    return EXIT_USAGE;
   }
   console.log(asJson ? JSON.stringify(results, null, 2) : regradeTable(results));
-  return results.every((r) => r.agree) ? 0 : 1;
+  return results.every((r) => r.agree) ? EXIT_OK : EXIT_FAILURE;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

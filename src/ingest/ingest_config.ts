@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts
- * import { ingestConfigFromEnv } from "./config.ts";
+ * import { ingestConfigFromEnv } from "./ingest_config.ts";
  * const c = ingestConfigFromEnv((n) => n === "ALERT_TRIAGE_INGEST_MAX_BACKLOG" ? "10" : undefined);
  * console.assert(c.maxBacklog === 10 && c.token === undefined);
  * ```
@@ -73,7 +73,7 @@ function safeEnv(name: string): string | undefined {
  *
  * @example
  * ```ts
- * import { ingestConfigFromEnv } from "./config.ts";
+ * import { ingestConfigFromEnv } from "./ingest_config.ts";
  * console.assert(ingestConfigFromEnv(() => undefined).kvPath === "./data/ingest.kv");
  * ```
  */

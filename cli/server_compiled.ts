@@ -3,20 +3,21 @@
  *
  * ```sh
  * deno run --allow-net --allow-env=ALERT_TRIAGE_* --allow-read=./data --allow-write=./data \
- *   src/server/serve.ts [--port 8000] [--host 0.0.0.0]
+ *   cli/server_compiled.ts [--port 8000] [--host 0.0.0.0]
  * ./dist/alert-triage-server --port 8000
  * ```
  *
  * Options besides the address come from the `ALERT_TRIAGE_*` environment variables (see
- * `config.ts`); the read/write permissions are only for the `/ingest/*` alert store
- * (`./data/ingest.kv` by default, see `main.ts`): without them (as `deno task compile` builds
+ * `src/server/server_config.ts`); the read/write permissions are only for the `/ingest/*` alert store
+ * (`./data/ingest.kv` by default, see `server.ts`): without them (as `deno task compile` builds
  * the binary) the ingest routes and replay resets answer 503 and the rest works. Sessions live
  * in memory: scale out with several processes behind a sticky load balancer.
  *
  * @module
  */
-import { createApp } from "./app.ts";
-import { optionsFromEnv } from "./config.ts";
+import { createApp } from "../src/server/app.ts";
+import { optionsFromEnv } from "../src/server/server_config.ts";
+import { EXIT_USAGE } from "./_usage.ts";
 
 /** Parsed command line. */
 export interface ServeArgs {
@@ -54,7 +55,7 @@ if (import.meta.main) {
     args = parseServeArgs(Deno.args);
   } catch (err) {
     console.error((err as Error).message);
-    Deno.exit(2);
+    Deno.exit(EXIT_USAGE);
   }
   const server = createApp({ ...optionsFromEnv(), ingest: { log: (line) => console.log(line) } });
   server.startReaper();

@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { DEFAULT_PPO, ppoUpdate } from "./ppo.ts";
+ * import { DEFAULT_PPO, ppoUpdate } from "./ppo_update.ts";
  * import { Adam } from "./adam.ts";
  * import { RolloutBuffer } from "./rollout.ts";
  * import { SlotPolicy } from "./policy.ts";

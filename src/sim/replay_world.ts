@@ -8,8 +8,8 @@
  *
  * @example
  * ```ts
- * import { DEFAULT_WORLD } from "./config.ts";
- * import { bucketIntoTicks, replayWorld } from "./replay.ts";
+ * import { DEFAULT_WORLD } from "./world_config.ts";
+ * import { bucketIntoTicks, replayWorld } from "./replay_world.ts";
  * const alerts = bucketIntoTicks([
  *   { timeMs: 0, service: "db-primary", alertType: "DISK", kind: "critical", trueSeverity: 0.9,
  *     visibleSeverity: 0.7, confidence: 0.8 },
@@ -21,11 +21,11 @@
  * @module
  */
 import type { AlertKind, AlertType } from "../models.ts";
-import type { ReplayAlert, WorldConfig } from "./config.ts";
+import type { ReplayAlert, WorldConfig } from "./world_config.ts";
 import type { ServiceSpec } from "./services.ts";
 
-/** Where an episode's alerts come from. */
-export type AlertSource = "synthetic" | "replay" | "mixed";
+/** Where an episode's alerts come from: the synthetic stream, recorded alerts only, or both. */
+export type AlertStreamSource = "synthetic" | "replay" | "mixed";
 
 /** A real alert on the wall clock, with its derived hidden truth. */
 export interface TimedAlert {
@@ -99,7 +99,7 @@ export function bucketIntoTicks(
 export function replayWorld(
   base: WorldConfig,
   alerts: readonly ReplayAlert[],
-  source: Exclude<AlertSource, "synthetic">,
+  source: Exclude<AlertStreamSource, "synthetic">,
 ): WorldConfig {
   const known = new Set(base.services.map((s) => s.name));
   const extra: ServiceSpec[] = [];

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { optionsFromEnv } from "./config.ts";
+ * import { optionsFromEnv } from "./server_config.ts";
  * const options = optionsFromEnv((name) => name === "ALERT_TRIAGE_MAX_SESSIONS" ? "8" : undefined);
  * console.assert(options.maxSessions === 8);
  * ```
@@ -50,7 +50,7 @@ export interface ServerOptions {
   /**
    * The `/ingest/*` sub-app and the alert store that replay resets read: `store` (default: the
    * process-wide store of `ALERT_TRIAGE_KV_PATH`, opened on first use), `config` over the
-   * `ALERT_TRIAGE_INGEST_*` variables, and `log` (default: silent; `main.ts` logs to stdout).
+   * `ALERT_TRIAGE_INGEST_*` variables, and `log` (default: silent; `cli/server.ts` logs to stdout).
    */
   ingest?: IngestAppOptions;
 }

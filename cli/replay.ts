@@ -14,7 +14,7 @@
  *
  * @example
  * ```ts
- * import { runReplayCli } from "./cli.ts";
+ * import { runReplayCli } from "./replay.ts";
  * const lines: string[] = [];
  * const code = await runReplayCli(["--help"], (l) => lines.push(l));
  * console.assert(code === 0 && lines[0].startsWith("usage"));
@@ -23,17 +23,23 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { ingestConfigFromEnv } from "../ingest/config.ts";
-import { IngestStore } from "../ingest/store.ts";
-import { exportJsonl, importIntoStore } from "../ingest/stream_io.ts";
-import { TASK_IDS } from "../../tasks/registry.ts";
+import { ingestConfigFromEnv } from "../src/ingest/ingest_config.ts";
+import { IngestStore } from "../src/ingest/store.ts";
+import { exportJsonl, importIntoStore } from "../src/ingest/stream_io.ts";
+import { TASK_IDS } from "../tasks/registry.ts";
 import {
   parseAlertSource,
   replayEnvFromJsonl,
   replayEnvFromStore,
   type ReplayEnvOptions,
-} from "./episode.ts";
-import { type GradedEpisode, makeReplayAgent, playGradedEpisode, REPLAY_AGENTS } from "./run.ts";
+} from "../src/replay/replay_env.ts";
+import {
+  formatReport,
+  makeReplayAgent,
+  playGradedEpisode,
+  REPLAY_AGENTS,
+} from "../src/replay/run.ts";
+import { errorMessage, EXIT_OK, EXIT_USAGE, UsageError } from "./_usage.ts";
 
 const USAGE = `usage: deno task replay FILE.jsonl --task ${TASK_IDS.join("|")} --agent ${
   REPLAY_AGENTS.join("|")
@@ -57,40 +63,11 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-class UsageError extends Error {}
-
 function int(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be an integer >= 0`);
   return n;
-}
-
-/**
- * A graded episode as a short human-readable report.
- *
- * @example
- * ```ts
- * import { formatReport } from "./cli.ts";
- * console.log(formatReport({ task: "easy", agent: "rules", seed: 0, score: 0.5, wire_score: 0.5,
- *   success: false, success_threshold: 0.6, components: { recall: 0.5 }, return: 1, steps: 20,
- *   terminated: false, alerts_by_kind: { noise: 3 }, reward_components: {} as never }, "x"));
- * ```
- */
-export function formatReport(g: GradedEpisode, from: string): string {
-  const rows = (o: Record<string, number>) =>
-    Object.entries(o).map(([k, v]) => `  ${k.padEnd(26)} ${v}`).join("\n");
-  return [
-    `replay ${from}: task=${g.task} agent=${g.agent} seed=${g.seed}`,
-    `score ${g.score.toFixed(4)} (wire ${g.wire_score})  success=${g.success ? "yes" : "no"} ` +
-    `(threshold ${g.success_threshold})  steps=${g.steps}${g.terminated ? " (terminated)" : ""}`,
-    "grade breakdown:",
-    rows(g.components),
-    `reward ${g.return}, by component:`,
-    rows(g.reward_components),
-    "alerts by hidden kind:",
-    rows(g.alerts_by_kind),
-  ].join("\n");
 }
 
 async function withStore<T>(path: string | undefined, fn: (s: IngestStore) => Promise<T>) {
@@ -109,7 +86,7 @@ async function withStore<T>(path: string | undefined, fn: (s: IngestStore) => Pr
  *
  * @example
  * ```ts
- * import { runReplayCli } from "./cli.ts";
+ * import { runReplayCli } from "./replay.ts";
  * console.assert(await runReplayCli(["--agent", "nope"], () => {}) === 2);
  * ```
  */
@@ -122,7 +99,7 @@ export async function runReplayCli(
     const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
     if (values.help) {
       print(USAGE);
-      return 0;
+      return EXIT_OK;
     }
     const range = { since: values.since, until: values.until };
     const ms = (t: string | undefined) => t === undefined ? undefined : Date.parse(t);
@@ -137,7 +114,7 @@ export async function runReplayCli(
         if (values.out) await Deno.writeTextFile(values.out, lines.join(""));
         else lines.forEach((l) => print(l.trimEnd()));
         if (values.out) print(`exported ${lines.length} alerts to ${values.out}`);
-        return 0;
+        return EXIT_OK;
       });
     }
     if (positionals[0] === "import") {
@@ -145,7 +122,7 @@ export async function runReplayCli(
       const text = await Deno.readTextFile(positionals[1]);
       const n = await withStore(values.kv, (store) => importIntoStore(store, text));
       print(`imported ${n} events from ${positionals[1]}`);
-      return 0;
+      return EXIT_OK;
     }
     if (!values.task || !TASK_IDS.includes(values.task)) {
       throw new UsageError(`--task must be one of ${TASK_IDS.join("|")}`);
@@ -173,12 +150,11 @@ export async function runReplayCli(
         `${file ?? values.kv} (${source})`,
       ),
     );
-    return 0;
+    return EXIT_OK;
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    printError(`error: ${message}`);
+    printError(`error: ${errorMessage(e)}`);
     if (e instanceof UsageError || (e as Error)?.name === "TypeError") printError(USAGE);
-    return 2;
+    return EXIT_USAGE;
   }
 }
 

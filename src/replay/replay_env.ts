@@ -11,7 +11,7 @@
  *
  * @example
  * ```ts
- * import { makeReplayEnv } from "./episode.ts";
+ * import { makeReplayEnv } from "./replay_env.ts";
  * import { gradeEpisode } from "../../tasks/registry.ts";
  * const env = makeReplayEnv("easy", "replay", [{ timeMs: 0, service: "db-primary",
  *   alertType: "DISK", kind: "critical", trueSeverity: 0.9, visibleSeverity: 0.7,
@@ -31,13 +31,18 @@ import type { StoredAlert } from "../ingest/lifecycle.ts";
 import type { IngestStore } from "../ingest/store.ts";
 import { importJsonl } from "../ingest/stream_io.ts";
 import { toTimedAlerts, type TruthRuleOptions } from "../ingest/truth_rules.ts";
-import { type AlertSource, bucketIntoTicks, replayWorld, type TimedAlert } from "../sim/replay.ts";
+import {
+  type AlertStreamSource,
+  bucketIntoTicks,
+  replayWorld,
+  type TimedAlert,
+} from "../sim/replay_world.ts";
 import { getTask } from "../../tasks/registry.ts";
 
-export type { AlertSource };
+export type { AlertStreamSource };
 
 /** The accepted values of the `source` task option. */
-export const ALERT_SOURCE_VALUES: readonly AlertSource[] = ["synthetic", "replay", "mixed"];
+export const ALERT_SOURCE_VALUES: readonly AlertStreamSource[] = ["synthetic", "replay", "mixed"];
 
 /** Options of {@link makeReplayEnv}. */
 export interface ReplayEnvOptions {
@@ -64,13 +69,13 @@ export class NoRecordedAlertsError extends Error {
  *
  * @example
  * ```ts
- * import { parseAlertSource } from "./episode.ts";
+ * import { parseAlertSource } from "./replay_env.ts";
  * console.assert(parseAlertSource(undefined) === "synthetic" && parseAlertSource("mixed") === "mixed");
  * ```
  */
-export function parseAlertSource(value: unknown): AlertSource {
+export function parseAlertSource(value: unknown): AlertStreamSource {
   if (value === undefined || value === null) return "synthetic";
-  if (ALERT_SOURCE_VALUES.includes(value as AlertSource)) return value as AlertSource;
+  if (ALERT_SOURCE_VALUES.includes(value as AlertStreamSource)) return value as AlertStreamSource;
   throw new RangeError(
     `source must be one of ${ALERT_SOURCE_VALUES.join("|")}, got ${JSON.stringify(value)}`,
   );
@@ -83,14 +88,14 @@ export function parseAlertSource(value: unknown): AlertSource {
  *
  * @example
  * ```ts
- * import { makeReplayEnv } from "./episode.ts";
+ * import { makeReplayEnv } from "./replay_env.ts";
  * const env = makeReplayEnv("hard", "synthetic", []);
  * console.assert(env.taskId === "hard");
  * ```
  */
 export function makeReplayEnv(
   taskId: string,
-  source: AlertSource,
+  source: AlertStreamSource,
   timedAlerts: readonly TimedAlert[],
   options: ReplayEnvOptions = {},
 ): AlertTriageEnv {
@@ -105,7 +110,7 @@ export function makeReplayEnv(
 }
 
 /** Which stored alerts to replay. */
-export interface StoreWindow extends ReplayEnvOptions {
+export interface ReplayWindow extends ReplayEnvOptions {
   /** Only alerts received at or after this time (ms or ISO 8601). */
   since?: number | string;
   /** Only alerts received before this time (ms or ISO 8601). */
@@ -122,12 +127,12 @@ function ms(t: number | string | undefined, name: string): number | undefined {
 }
 
 /**
- * The stored alerts of a window, oldest first (see {@link StoreWindow}).
+ * The stored alerts of a window, oldest first (see {@link ReplayWindow}).
  *
  * @example
  * ```ts
  * import { IngestStore } from "../ingest/store.ts";
- * import { storedAlertsFor } from "./episode.ts";
+ * import { storedAlertsFor } from "./replay_env.ts";
  * const store = await IngestStore.open(":memory:");
  * console.assert((await storedAlertsFor(store, { limit: 5 })).length === 0);
  * store.close();
@@ -135,7 +140,7 @@ function ms(t: number | string | undefined, name: string): number | undefined {
  */
 export async function storedAlertsFor(
   store: IngestStore,
-  window: StoreWindow = {},
+  window: ReplayWindow = {},
 ): Promise<StoredAlert[]> {
   const limit = Math.max(1, Math.floor(window.limit ?? 1000));
   const since = ms(window.since, "since");
@@ -159,7 +164,7 @@ export async function storedAlertsFor(
  * @example
  * ```ts
  * import { IngestStore } from "../ingest/store.ts";
- * import { replayEnvFromStore } from "./episode.ts";
+ * import { replayEnvFromStore } from "./replay_env.ts";
  * const store = await IngestStore.open(":memory:");
  * const env = await replayEnvFromStore(store, "hard", "mixed", { limit: 500 });
  * env.reset({ seed: 3 });
@@ -169,8 +174,8 @@ export async function storedAlertsFor(
 export async function replayEnvFromStore(
   store: IngestStore,
   taskId: string,
-  source: AlertSource,
-  window: StoreWindow = {},
+  source: AlertStreamSource,
+  window: ReplayWindow = {},
 ): Promise<AlertTriageEnv> {
   getTask(taskId);
   if (source === "synthetic") return makeReplayEnv(taskId, source, [], window);
@@ -186,7 +191,7 @@ export async function replayEnvFromStore(
  *
  * @example
  * ```ts
- * import { replayEnvFromJsonl } from "./episode.ts";
+ * import { replayEnvFromJsonl } from "./replay_env.ts";
  * const env = replayEnvFromJsonl('{"title": "Disk full", "service": "db-primary"}', "easy", "mixed");
  * env.reset({ seed: 0 });
  * ```
@@ -194,7 +199,7 @@ export async function replayEnvFromStore(
 export function replayEnvFromJsonl(
   text: string,
   taskId: string,
-  source: AlertSource,
+  source: AlertStreamSource,
   options: ReplayEnvOptions = {},
 ): AlertTriageEnv {
   getTask(taskId);

@@ -15,7 +15,7 @@
  *
  * @example
  * ```ts
- * import { main } from "./cli.ts";
+ * import { main } from "./eval.ts";
  * const code = await main(["--agents", "rules", "--tasks", "easy", "--seeds", "5", "--quiet"]);
  * console.log(code); // 0
  * ```
@@ -23,11 +23,13 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { BASELINE_AGENTS } from "./agent_registry.ts";
-import { DEFAULT_SEEDS, EVAL_SEED_START, type EvalResult, evaluate } from "./evaluate.ts";
-import { ProgressReporter } from "./progress.ts";
-import { serializeRecording } from "./recording.ts";
-import { episodesCsv, reportMarkdown, resultJson, summaryCsv } from "./report.ts";
+import { BASELINE_AGENTS } from "../src/eval/agent_registry.ts";
+import { DEFAULT_SEEDS, EVAL_SEED_START, evaluate } from "../src/eval/evaluate.ts";
+import { ProgressReporter } from "../src/eval/progress.ts";
+import { serializeRecording } from "../src/eval/recording.ts";
+import { type EvalOutputs, writeOutputs } from "../src/eval/output_files.ts";
+import { reportMarkdown } from "../src/eval/report.ts";
+import { errorMessage, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./_usage.ts";
 
 /** Output directory when no output flag is given. */
 export const DEFAULT_OUT_DIR = "eval_results";
@@ -56,20 +58,11 @@ export interface CliOptions {
   /** First seed. */
   seedStart: number;
   /** Files to write: path by kind. */
-  outputs: { json?: string; csv?: string; episodesCsv?: string; markdown?: string };
+  outputs: EvalOutputs;
   /** JSONL recording path. */
   record?: string;
   /** No progress display. */
   quiet: boolean;
-}
-
-/** Thrown for a bad command line; the CLI prints it with the usage and exits with 2. */
-export class UsageError extends Error {
-  /** Creates the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -110,11 +103,11 @@ export function parseCli(args: readonly string[]): CliOptions | null {
       },
     });
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(errorMessage(e));
   }
   const v = parsed.values;
   if (v.help) return null;
-  const outputs: CliOptions["outputs"] = {};
+  const outputs: EvalOutputs = {};
   const dir = v.out ?? (v.json === undefined && v.csv === undefined ? DEFAULT_OUT_DIR : undefined);
   if (dir !== undefined) {
     outputs.json = `${dir}/eval.json`;
@@ -135,44 +128,18 @@ export function parseCli(args: readonly string[]): CliOptions | null {
   };
 }
 
-async function writeText(path: string, text: string): Promise<void> {
-  const slash = path.lastIndexOf("/");
-  if (slash > 0) await Deno.mkdir(path.slice(0, slash), { recursive: true });
-  await Deno.writeTextFile(path, text);
-}
-
-/** Writes the result files named in `outputs`; returns the paths written. */
-export async function writeOutputs(
-  result: EvalResult,
-  outputs: CliOptions["outputs"],
-): Promise<string[]> {
-  const written: string[] = [];
-  const jobs: [string | undefined, () => string][] = [
-    [outputs.json, () => resultJson(result)],
-    [outputs.csv, () => summaryCsv(result)],
-    [outputs.episodesCsv, () => episodesCsv(result)],
-    [outputs.markdown, () => reportMarkdown(result)],
-  ];
-  for (const [path, render] of jobs) {
-    if (path === undefined) continue;
-    await writeText(path, render());
-    written.push(path);
-  }
-  return written;
-}
-
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad command line). */
 export async function main(args: readonly string[]): Promise<number> {
   let options: CliOptions | null;
   try {
     options = parseCli(args);
   } catch (e) {
-    console.error(`${e instanceof Error ? e.message : e}\n\n${USAGE}`);
-    return 2;
+    console.error(`${errorMessage(e)}\n\n${USAGE}`);
+    return EXIT_USAGE;
   }
   if (options === null) {
     console.log(USAGE);
-    return 0;
+    return EXIT_OK;
   }
   const progress = options.quiet ? null : new ProgressReporter();
   const encoder = new TextEncoder();
@@ -202,11 +169,11 @@ export async function main(args: readonly string[]): Promise<number> {
       `${result.episodes.length} episodes in ${result.meta.seconds.toFixed(1)} s` +
         (written.length ? `; wrote ${written.join(", ")}` : ""),
     );
-    return 0;
+    return EXIT_OK;
   } catch (e) {
     progress?.finish();
-    console.error(`eval failed: ${e instanceof Error ? e.message : e}`);
-    return 1;
+    console.error(`eval failed: ${errorMessage(e)}`);
+    return EXIT_FAILURE;
   } finally {
     if (writer) await writer.close().catch(() => {});
     else recordFile?.close();

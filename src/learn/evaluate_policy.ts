@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { evaluatePolicy, heldOutSeeds, summarize } from "./evaluate.ts";
+ * import { evaluatePolicy, heldOutSeeds, summarize } from "./evaluate_policy.ts";
  * import { SlotPolicy } from "./policy.ts";
  * import { easy } from "../../tasks/easy.ts";
  * import { Rng } from "../rng.ts";

@@ -1,11 +1,11 @@
 /**
  * The `deno serve` entry point of the alert-triage server (options from `ALERT_TRIAGE_*`
- * environment variables, see `config.ts` and `src/ingest/config.ts`), as `deno task start` runs
+ * environment variables, see `src/server/server_config.ts` and `src/ingest/ingest_config.ts`), as `deno task start` runs
  * it:
  *
  * ```sh
  * deno serve --port 8000 --host 0.0.0.0 --allow-net=0.0.0.0:8000 --allow-env=ALERT_TRIAGE_* \
- *   --allow-read=./data --allow-write=./data src/server/main.ts
+ *   --allow-read=./data --allow-write=./data cli/server.ts
  * ```
  *
  * The read/write permissions cover only the alert store of `/ingest/*` (Deno KV, default
@@ -19,8 +19,8 @@
  *
  * @module
  */
-import { createApp } from "./app.ts";
-import { optionsFromEnv } from "./config.ts";
+import { createApp } from "../src/server/app.ts";
+import { optionsFromEnv } from "../src/server/server_config.ts";
 
 const server = createApp({ ...optionsFromEnv(), ingest: { log: (line) => console.log(line) } });
 server.startReaper();

@@ -17,20 +17,21 @@
  *
  * @example
  * ```ts
- * import { parseTrainArgs } from "./train_cli.ts";
+ * import { parseTrainArgs } from "./train.ts";
  * console.log(parseTrainArgs(["--task", "hard", "--steps", "1000"]).steps);
  * ```
  *
  * @module
  */
-import { RuleBasedAgent } from "../agents/rule_based.ts";
-import type { Agent } from "../agents/agent.ts";
-import { PpoAgent } from "../agents/ppo.ts";
-import { getTask, gradeEpisode, makeEnv, TASK_IDS } from "../../tasks/registry.ts";
-import { heldOutSeeds, summarize } from "./evaluate.ts";
-import { DEFAULT_POLICY_SPEC } from "./policy.ts";
-import { type PolicyFile, policyToFile } from "./policy_file.ts";
-import { DEFAULT_TRAIN, train, type UpdateReport } from "./trainer.ts";
+import { RuleBasedAgent } from "../src/agents/rule_based.ts";
+import { PpoAgent } from "../src/agents/ppo.ts";
+import { scoreAgent } from "../src/eval/score_agent.ts";
+import { getTask, TASK_IDS } from "../tasks/registry.ts";
+import { heldOutSeeds, summarize } from "../src/learn/evaluate_policy.ts";
+import { DEFAULT_POLICY_SPEC } from "../src/learn/policy.ts";
+import { type PolicyFile, policyToFile } from "../src/learn/policy_file.ts";
+import { DEFAULT_TRAIN, train, type UpdateReport } from "../src/learn/trainer.ts";
+import { EXIT_USAGE, UsageError } from "./_usage.ts";
 
 /** Parsed command line. */
 export interface TrainArgs {
@@ -69,12 +70,12 @@ export const DEFAULT_STEPS: Readonly<Record<string, number>> = {
   hard: 400_000,
 };
 
-/** Parses `--flag value` pairs; throws on an unknown flag or a bad value. */
+/** Parses `--flag value` pairs; throws {@link UsageError} on an unknown flag or a bad value. */
 export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith("--")) throw new Error(`unexpected argument ${JSON.stringify(a)}`);
+    if (!a.startsWith("--")) throw new UsageError(`unexpected argument ${JSON.stringify(a)}`);
     const eq = a.indexOf("=");
     if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
     else flags.set(a.slice(2), argv[++i] ?? "");
@@ -95,21 +96,25 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     "eval",
   ];
   for (const k of flags.keys()) {
-    if (!known.includes(k)) throw new Error(`unknown flag --${k}; known: --${known.join(", --")}`);
+    if (!known.includes(k)) {
+      throw new UsageError(`unknown flag --${k}; known: --${known.join(", --")}`);
+    }
   }
   const num = (k: string, d: number) => {
     const v = flags.get(k);
     if (v === undefined) return d;
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0) {
-      throw new Error(`--${k} must be a non-negative number, got ${v}`);
+      throw new UsageError(`--${k} must be a non-negative number, got ${v}`);
     }
     return n;
   };
   const task = flags.get("task") ?? "all";
   const tasks = task === "all" ? [...TASK_IDS] : [getTask(task).id];
   const reward = flags.get("reward") ?? "grader";
-  if (reward !== "grader" && reward !== "env") throw new Error(`--reward must be grader or env`);
+  if (reward !== "grader" && reward !== "env") {
+    throw new UsageError(`--reward must be grader or env`);
+  }
   return {
     tasks,
     steps: num("steps", NaN),
@@ -127,27 +132,6 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     reward,
     evalEpisodes: Math.floor(num("eval", 200)),
   };
-}
-
-/** Plays `agent` on `seeds` through the reference environment; returns the grader scores. */
-export async function scoreAgent(
-  agent: Agent,
-  taskId: string,
-  seeds: readonly number[],
-): Promise<number[]> {
-  const env = makeEnv(taskId);
-  const scores: number[] = [];
-  for (const seed of seeds) {
-    agent.reset?.(seed);
-    let { observation } = env.reset({ seed });
-    for (;;) {
-      const r = env.step(await agent.act(observation, env));
-      observation = r.observation;
-      if (r.terminated || r.truncated) break;
-    }
-    scores.push(gradeEpisode(env).score);
-  }
-  return scores;
 }
 
 function fmt(x: number, d = 3): string {
@@ -266,11 +250,11 @@ if (import.meta.main) {
     args = parseTrainArgs(Deno.args);
   } catch (err) {
     console.error(`error: ${(err as Error).message}`);
-    Deno.exit(2);
+    Deno.exit(EXIT_USAGE);
   }
   if (args.tasks.length > 1 && args.out.endsWith(".json")) {
     console.error("error: --out must be a directory when training several tasks");
-    Deno.exit(2);
+    Deno.exit(EXIT_USAGE);
   }
   for (const taskId of args.tasks) await trainOne(taskId, args);
 }

@@ -16,7 +16,7 @@
  *
  * @example
  * ```ts
- * import { main } from "./cli.ts";
+ * import { main } from "./infer.ts";
  * const status = await main(["--tasks", "easy", "--max-steps", "3", "--time-limit", "60"]);
  * console.error("exit status", status);
  * ```
@@ -24,12 +24,11 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { LlmAgent, type LlmConfig } from "../agents/llm.ts";
-import { llmConfigFromEnv } from "./llm_config.ts";
-import { getTask, TASK_IDS } from "../../tasks/registry.ts";
-import { type EpisodeEnv, LocalEpisodeEnv } from "./episode_env.ts";
-import { RemoteEpisodeEnv } from "./remote_env.ts";
-import { type EpisodeSummary, runEpisode } from "./runner.ts";
+import type { LlmConfig } from "../src/agents/llm.ts";
+import { type InferOptions, runInference } from "../src/infer/inference.ts";
+import { llmConfigFromEnv } from "../src/infer/llm_config.ts";
+import { TASK_IDS } from "../tasks/registry.ts";
+import { errorMessage, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./_usage.ts";
 
 const USAGE = `Usage: deno task infer [options]
   --tasks LIST       comma-separated task ids (default: ${TASK_IDS.join(",")})
@@ -41,29 +40,6 @@ const USAGE = `Usage: deno task infer [options]
   --retries N        retries per LLM request (default: $LLM_MAX_RETRIES or 2)
   --time-limit S     time budget of all LLM requests, seconds (default: $LLM_TIME_LIMIT_S or 1080)
 Environment: API_BASE_URL, MODEL_NAME, API_KEY | OPENAI_API_KEY | HF_TOKEN (never printed).`;
-
-/** Parsed command line. */
-export interface InferOptions {
-  /** Task ids to run, in order. */
-  tasks: string[];
-  /** Seed of every episode. */
-  seed: number;
-  /** Server URL for remote mode, or null for in-process. */
-  url: string | null;
-  /** Step cap per episode, or undefined. */
-  maxSteps?: number;
-  /** LLM configuration (environment and flags). */
-  llm: LlmConfig;
-}
-
-/** A command-line problem (exit status 2). */
-export class UsageError extends Error {
-  /** Creates the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
 
 function number(flag: string, raw: string | undefined, min: number, integer: boolean) {
   if (raw === undefined) return undefined;
@@ -97,7 +73,7 @@ export function parseInferArgs(
       },
     }));
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(errorMessage(e));
   }
   if (values.help) return "help";
   const url = values.url?.trim() || null;
@@ -116,7 +92,7 @@ export function parseInferArgs(
   try {
     llm = llmConfigFromEnv(getEnv);
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
+    throw new UsageError(errorMessage(e));
   }
   const timeout = number("timeout", values.timeout, 0.001, false);
   const retries = number("retries", values.retries, 0, true);
@@ -134,77 +110,21 @@ export function parseInferArgs(
   };
 }
 
-/** Runs the LLM baseline on the tasks; returns the per-episode summaries and the agent. */
-export async function runInference(
-  options: InferOptions,
-  write: (line: string) => void = (l) => console.log(l),
-  log: (message: string) => void = (m) => console.error(`[DEBUG] ${m}`),
-): Promise<{ episodes: EpisodeSummary[]; agent: LlmAgent }> {
-  const agent = new LlmAgent(options.llm, (m) => log(`llm: ${m}`));
-  const env: EpisodeEnv = options.url ? new RemoteEpisodeEnv(options.url) : new LocalEpisodeEnv();
-  const key = options.llm.apiKey ? "set" : "not set";
-  log(
-    `model=${options.llm.model} endpoint=${options.llm.baseUrl} key=${key} ` +
-      `env=${options.url ?? "in-process"} tasks=${options.tasks.join(",")} seed=${options.seed}`,
-  );
-  if (!options.llm.apiKey) {
-    log("no API key in API_KEY, OPENAI_API_KEY or HF_TOKEN: requests go out without one");
-  }
-  const episodes: EpisodeSummary[] = [];
-  try {
-    for (const taskId of options.tasks) {
-      let task;
-      try {
-        task = getTask(taskId);
-      } catch {
-        task = undefined; // a remote task this build does not know: generic prompt
-      }
-      agent.setTask(task);
-      const before = { ...agent.stats };
-      const summary = await runEpisode({
-        env,
-        agent,
-        taskId,
-        seed: options.seed,
-        model: options.llm.model,
-        maxSteps: options.maxSteps,
-        write,
-        log,
-      });
-      episodes.push(summary);
-      const delta = Object.fromEntries(
-        Object.entries(agent.stats).map(([k, v]) => [k, v - before[k as keyof typeof before]]),
-      );
-      log(`llm_stats ${JSON.stringify({ task: taskId, ...delta })}`);
-    }
-  } finally {
-    await env.close();
-  }
-  log(`llm_stats_total ${JSON.stringify(agent.stats)}`);
-  log(
-    "summary " +
-      episodes.map((e) => `${e.task}=${e.score.toFixed(3)}${e.success ? "" : "(fail)"}`).join(
-        " ",
-      ),
-  );
-  return { episodes, agent };
-}
-
 /** The command: parses `args`, runs, returns the exit status. */
 export async function main(args: string[]): Promise<number> {
   let options;
   try {
     options = parseInferArgs(args);
   } catch (e) {
-    console.error(`${e instanceof Error ? e.message : e}\n${USAGE}`);
-    return 2;
+    console.error(`${errorMessage(e)}\n${USAGE}`);
+    return EXIT_USAGE;
   }
   if (options === "help") {
     console.log(USAGE);
-    return 0;
+    return EXIT_OK;
   }
   const { episodes } = await runInference(options);
-  return episodes.some((e) => e.error !== null) ? 1 : 0;
+  return episodes.some((e) => e.error !== null) ? EXIT_FAILURE : EXIT_OK;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

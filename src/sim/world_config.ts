@@ -3,7 +3,7 @@
  *
  * @example
  * ```ts
- * import { DEFAULT_WORLD } from "./config.ts";
+ * import { DEFAULT_WORLD } from "./world_config.ts";
  * const world = { ...DEFAULT_WORLD, horizon: 20, k: 2 };
  * ```
  *
@@ -70,7 +70,7 @@ export interface WorldConfig {
   /** Queue capacity; alerts arriving at a full queue are dropped. */
   readonly maxQueue: number;
   /**
-   * Real alerts replayed into the episode, sorted by tick (see `replay.ts`). They arrive on top
+   * Real alerts replayed into the episode, sorted by tick (see `replay_world.ts`). They arrive on top
    * of the synthetic stream; a replay-only world sets the synthetic rates to 0.
    */
   readonly replay?: readonly ReplayAlert[];

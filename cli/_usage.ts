@@ -1,0 +1,41 @@
+/**
+ * What every command in `cli/` shares: the error of a bad command line ({@link UsageError}), the
+ * exit codes, and how an error becomes the text printed for it. Library code never throws
+ * {@link UsageError}; the commands' parsers do, and each command prints it with its usage text
+ * and exits with {@link EXIT_USAGE}.
+ *
+ * @example
+ * ```ts
+ * import { errorMessage, EXIT_USAGE, UsageError } from "./_usage.ts";
+ * const usage = "Usage: deno task example [--flag]";
+ * try {
+ *   throw new UsageError("unknown flag --nope");
+ * } catch (e) {
+ *   console.error(`${errorMessage(e)}\n\n${usage}`);
+ *   console.assert(e instanceof UsageError && EXIT_USAGE === 2);
+ * }
+ * ```
+ *
+ * @module
+ */
+
+/** Exit code of a command that did its work. */
+export const EXIT_OK = 0;
+/** Exit code of a command that failed while working (or found a disagreement). */
+export const EXIT_FAILURE = 1;
+/** Exit code of a bad command line (and of unreadable input, where a command says so). */
+export const EXIT_USAGE = 2;
+
+/** A bad command line: the command prints the message with its usage and exits with 2. */
+export class UsageError extends Error {
+  /** Creates the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** The text printed for a thrown value: an error's message, anything else as a string. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
