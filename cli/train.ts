@@ -111,7 +111,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   };
   const task = flags.get("task") ?? "all";
   const tasks = task === "all" ? [...TASK_IDS] : [getTask(task).id];
-  const reward = flags.get("reward") ?? "grader";
+  const reward = flags.get("reward") ?? "env";
   if (reward !== "grader" && reward !== "env") {
     throw new UsageError(`--reward must be grader or env`);
   }

@@ -22,7 +22,6 @@ import {
   ACTION_TYPES,
   type ActionType,
   type Alert,
-  ALERT_OUTCOMES,
   ALERT_TYPES,
   type Decision,
   type Observation,
@@ -57,12 +56,15 @@ export interface ResetOptions {
 export interface StepInfo {
   /** Reward contributed by each component this step. */
   reward_components: Record<RewardComponent, number>;
-  /** Accumulated damage and the threshold at which the episode terminates. */
-  damage: number;
+  /**
+   * Accumulated damage, reported only on the step that ends the episode (while it runs, damage
+   * is part of the hidden truth; `system_load` reflects it).
+   */
+  damage?: number;
   /** Damage at which the episode terminates. */
   failure_threshold: number;
-  /** System failures so far. */
-  failures: number;
+  /** System failures of the episode, reported only on the step that ends it. */
+  failures?: number;
   /** Seed of the episode. */
   seed: number;
   /** Per-alert masks of allowed decisions, in observation order (1 = allowed; INVESTIGATE,
@@ -358,17 +360,12 @@ export class AlertTriageEnv {
   #queuePosition(id: string, field: string): number {
     const w = this.world;
     const a = alertIndex(id);
-    if (a < 0 || a >= w.alertCount) {
-      throw new InvalidActionError(field, `unknown alert id ${JSON.stringify(id)}`);
+    if (a < 0) throw new InvalidActionError(field, `unknown alert id ${JSON.stringify(id)}`);
+    // One message for every alert outside the queue, whatever became of it: how an alert left
+    // (ignored, self-resolved, expired, ...) would name its hidden class.
+    if (a < w.alertCount && w.aOutcome[a] === PENDING) {
+      for (let i = 0; i < w.queueLength; i++) if (w.queue[i] === a) return i;
     }
-    if (w.aOutcome[a] !== PENDING) {
-      const how = ALERT_OUTCOMES[w.aOutcome[a]];
-      throw new InvalidActionError(
-        field,
-        `alert ${id} is no longer queued (${how} at tick ${w.aOutcomeTick[a]})`,
-      );
-    }
-    for (let i = 0; i < w.queueLength; i++) if (w.queue[i] === a) return i;
     throw new InvalidActionError(field, `alert ${id} is not queued`);
   }
 
@@ -400,13 +397,16 @@ export class AlertTriageEnv {
     }
     const row = w.budget > 0 ? MASK_ALL : MASK_NO_INVESTIGATE;
     const mask: (readonly number[])[] = new Array(w.queueLength).fill(row);
-    return {
+    const info: StepInfo = {
       reward_components: components,
-      damage: round4(w.damage),
       failure_threshold: w.config.failureThreshold,
-      failures: w.failures,
       seed: this.#seed ?? 0,
       action_mask: mask,
     };
+    if (w.terminated || w.truncated) {
+      info.damage = round4(w.damage);
+      info.failures = w.failures;
+    }
+    return info;
   }
 }

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { createAgent } from "../../src/eval/agent_registry.ts";
 import { getTask, gradeEpisode, makeEnv, TASK_IDS } from "../../tasks/registry.ts";
 import { meanInterval } from "../../src/eval/stats.ts";
-import type { Agent } from "../../src/agents/agent.ts";
+import { type Agent, agentContext } from "../../src/agents/agent.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -114,7 +114,7 @@ for (const task of tasks) {
           binding[task].ticks++;
           if (roots > observation.investigation_budget) binding[task].bound++;
         }
-        const action = await agent.act(observation, { state: () => env.state() });
+        const action = await agent.act(observation, agentContext(agent, () => env.state()));
         const step = env.step(action);
         ret += step.reward.value;
         observation = step.observation;

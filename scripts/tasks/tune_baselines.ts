@@ -17,7 +17,7 @@
  */
 import { parseArgs } from "node:util";
 import { Rng } from "../../src/rng.ts";
-import type { Agent } from "../../src/agents/agent.ts";
+import { type Agent, agentContext } from "../../src/agents/agent.ts";
 import { RuleBasedAgent, type RuleThresholds } from "../../src/agents/rule_based.ts";
 import { LINEAR_FEATURES, LinearAgent, type LinearParams } from "../../src/agents/linear.ts";
 import { getTask, gradeEpisode, makeEnv, TASK_IDS } from "../../tasks/registry.ts";
@@ -44,7 +44,7 @@ async function meanScore(agent: Agent, task: string, seeds: number[]): Promise<n
     agent.reset?.(seed);
     let { observation } = env.reset({ seed });
     for (;;) {
-      const step = env.step(await agent.act(observation, { state: () => env.state() }));
+      const step = env.step(await agent.act(observation, agentContext(agent, () => env.state())));
       observation = step.observation;
       if (step.terminated || step.truncated) break;
     }

@@ -21,6 +21,8 @@ import type { Agent, AgentContext } from "./agent.ts";
 export class OracleAgent implements Agent {
   /** Agent name. */
   readonly name: string = "oracle";
+  /** The oracle is the one agent handed the hidden truth. */
+  readonly readsTruth = true;
 
   /** Investigates or escalates roots, ignores everything else. */
   act(observation: Observation, context: AgentContext): Action {

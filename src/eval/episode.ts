@@ -18,7 +18,7 @@
  *
  * @module
  */
-import type { Agent, AgentContext } from "../agents/agent.ts";
+import { type Agent, type AgentContext, agentContext } from "../agents/agent.ts";
 import type { AlertTriageEnv, StepResult } from "../env.ts";
 import { REWARD_COMPONENTS, type RewardComponent } from "../models.ts";
 import { episodeOutcome, getTask } from "../../tasks/registry.ts";
@@ -111,7 +111,7 @@ export async function runEpisode(
   const name = options.agentName ?? agent.name;
   const task = env.taskId;
   const record = options.record === true;
-  const context: AgentContext = { state: () => env.state() };
+  const context: AgentContext = agentContext(agent, () => env.state());
   const totals = zeroComponents();
   const recorded: RecordedStep[] = [];
   let episodeReturn = 0;

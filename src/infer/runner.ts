@@ -26,7 +26,7 @@
  *
  * @module
  */
-import type { Agent } from "../agents/agent.ts";
+import { type Agent, agentContext } from "../agents/agent.ts";
 import { RuleBasedAgent } from "../agents/rule_based.ts";
 import type { Action } from "../models.ts";
 import { SUCCESS_THRESHOLDS } from "../../tasks/registry.ts";
@@ -102,7 +102,7 @@ export async function runEpisode(o: RunEpisodeOptions): Promise<EpisodeSummary> 
   try {
     let observation = await o.env.reset(o.taskId, o.seed);
     o.agent.reset?.(o.seed);
-    const context = o.env.context();
+    const context = agentContext(o.agent, () => o.env.context().state());
     const maxSteps = o.maxSteps ?? Infinity;
     while (!summary.done && summary.steps < maxSteps) {
       let action: Action;

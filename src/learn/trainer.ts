@@ -58,7 +58,7 @@ export const DEFAULT_TRAIN: Omit<TrainConfig, "task"> = {
   numSteps: 64,
   seed: 1,
   policy: {},
-  reward: "grader",
+  reward: "env",
   rewardScale: 10,
   envRewardScale: 0.02,
   correction: "termination",
