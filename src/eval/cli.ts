@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import { parseArgs } from "node:util";
 import { BASELINE_AGENTS } from "./agent_registry.ts";
 import { DEFAULT_SEEDS, EVAL_SEED_START, type EvalResult, evaluate } from "./evaluate.ts";
@@ -64,10 +65,10 @@ export interface CliOptions {
 }
 
 /** Thrown for a bad command line; the CLI prints it with the usage and exits with 2. */
-export class UsageError extends Error {
+export class UsageError extends AlertTriageError {
   /** Creates the error. */
   constructor(message: string) {
-    super(message);
+    super(message, "USAGE", "invalid_input");
     this.name = "UsageError";
   }
 }

@@ -23,6 +23,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import { parseArgs } from "node:util";
 import { LlmAgent, type LlmConfig } from "../agents/llm.ts";
 import { llmConfigFromEnv } from "./llm_config.ts";
@@ -57,10 +58,10 @@ export interface InferOptions {
 }
 
 /** A command-line problem (exit status 2). */
-export class UsageError extends Error {
+export class UsageError extends AlertTriageError {
   /** Creates the error. */
   constructor(message: string) {
-    super(message);
+    super(message, "USAGE", "invalid_input");
     this.name = "UsageError";
   }
 }

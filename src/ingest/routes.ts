@@ -60,7 +60,10 @@ export interface IngestAppOptions {
   now?: () => number;
 }
 
-/** An error answer: status, `detail`, extra fields and headers. */
+/**
+ * An error answer: status, `detail`, extra fields and headers. Not one of the project's errors
+ * (`AlertTriageError`): a response thrown to unwind a handler, caught by `respond`.
+ */
 class Reply extends Error {
   constructor(
     readonly status: number,

@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import { parseArgs } from "node:util";
 import { ingestConfigFromEnv } from "../ingest/config.ts";
 import { IngestStore } from "../ingest/store.ts";
@@ -57,7 +58,13 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-class UsageError extends Error {}
+/** A command-line problem (exit status 2, with the usage). */
+class UsageError extends AlertTriageError {
+  constructor(message: string) {
+    super(message, "USAGE", "invalid_input");
+    this.name = "UsageError";
+  }
+}
 
 function int(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;

@@ -134,7 +134,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
 
   app.onError((err, c) => {
     if (err instanceof HttpError) {
-      metrics.recordError(err.kind);
+      metrics.recordError(err.code);
       return c.json({ detail: err.detail }, err.status as 400, err.headers);
     }
     if (err instanceof HTTPException) {

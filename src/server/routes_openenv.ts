@@ -24,7 +24,7 @@ import { UnknownTaskError } from "../../tasks/registry.ts";
 import { sourceFailure } from "./alert_source.ts";
 import { readJson } from "./body.ts";
 import { ENV_DESCRIPTION, ENV_NAME, VERSION } from "./config.ts";
-import { actionDetail, HttpError } from "./http_errors.ts";
+import { actionDetail, HttpError, toHttpError } from "./http_errors.ts";
 import {
   AGENT_HEADER,
   requestedSessionId,
@@ -87,11 +87,11 @@ export async function httpReset(
     const pending = store.prepareEpisode(session, params);
     return session.reset(params, pending && await pending);
   } catch (err) {
-    if (err instanceof UnknownTaskError) throw new HttpError(404, err.message, "unknown_task");
+    if (err instanceof UnknownTaskError) throw toHttpError(err);
     const failure = sourceFailure(err);
     if (failure) {
       const headers: Record<string, string> = failure.status === 503 ? { "Retry-After": "5" } : {};
-      throw new HttpError(failure.status, failure.message, failure.code.toLowerCase(), headers);
+      throw new HttpError(failure.status, failure.message, failure.label, headers);
     }
     throw err;
   }
@@ -106,11 +106,9 @@ export function httpStep(session: Session, action: unknown): Transition {
     return session.step(action);
   } catch (err) {
     if (err instanceof InvalidActionError) {
-      throw new HttpError(422, actionDetail(err, ["body", "action"]), "validation");
+      throw toHttpError(err, actionDetail(err, ["body", "action"]));
     }
-    if (err instanceof EpisodeNotRunningError) {
-      throw new HttpError(409, err.message, "not_running");
-    }
+    if (err instanceof EpisodeNotRunningError) throw toHttpError(err);
     throw err;
   }
 }
