@@ -19,6 +19,8 @@
  * @module
  */
 
+import { AlertTriageError } from "../src/errors.ts";
+
 /** Exit code of a command that did its work. */
 export const EXIT_OK = 0;
 /** Exit code of a command that failed while working (or found a disagreement). */
@@ -27,10 +29,10 @@ export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
 
 /** A bad command line: the command prints the message with its usage and exits with 2. */
-export class UsageError extends Error {
+export class UsageError extends AlertTriageError {
   /** Creates the error. */
   constructor(message: string) {
-    super(message);
+    super(message, "USAGE", "invalid_input");
     this.name = "UsageError";
   }
 }

@@ -70,25 +70,39 @@ export const ObservationSchema: z.ZodType<Observation> = z.object({
   tick: z.int().min(0).describe("Tick number, 0 at reset"),
 }).strict();
 
+/** Longest `alert_id` a decision may carry, in Unicode code points (the shortest is 1). */
+export const MAX_ALERT_ID_LENGTH = 64;
+
+/** Most decisions one action may list. */
+export const MAX_DECISIONS = 256;
+
 const decisionFields = {
-  alert_id: z.string().min(1).max(64),
+  alert_id: z.string().min(1).max(MAX_ALERT_ID_LENGTH),
   action_type: ActionTypeSchema,
 };
+
+const metadata = z.record(z.string(), z.unknown()).optional();
 
 /** Zod schema of {@link Decision}. */
 export const DecisionSchema: z.ZodType<Decision> = z.object(decisionFields).strict();
 
+/** Zod schema of the single-decision form of {@link Action} (`{alert_id, action_type}`). */
+export const SingleDecisionActionSchema: z.ZodType<Decision & { metadata?: Action["metadata"] }> = z
+  .object({ ...decisionFields, metadata }).strict();
+
+/** Zod schema of the list form of {@link Action} (`{decisions: [...]}`). */
+export const DecisionListActionSchema: z.ZodType<
+  { decisions: Decision[]; metadata?: Action["metadata"] }
+> = z.object({ decisions: z.array(DecisionSchema).max(MAX_DECISIONS), metadata }).strict();
+
 /**
- * Zod schema of {@link Action}. Alerts without a decision are delayed. An optional `metadata`
+ * Zod schema of {@link Action}: {@link SingleDecisionActionSchema} or
+ * {@link DecisionListActionSchema}. Alerts without a decision are delayed. An optional `metadata`
  * object is accepted (OpenEnv actions carry one).
  */
 export const ActionSchema: z.ZodType<Action> = z.union([
-  z.object({ ...decisionFields, metadata: z.record(z.string(), z.unknown()).optional() })
-    .strict(),
-  z.object({
-    decisions: z.array(DecisionSchema).max(256),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-  }).strict(),
+  SingleDecisionActionSchema,
+  DecisionListActionSchema,
 ]);
 
 /** Zod schema of {@link Reward}. */

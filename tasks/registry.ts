@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../src/errors.ts";
 import { AlertTriageEnv } from "../src/env.ts";
 import { easy } from "./easy.ts";
 import { hard } from "./hard.ts";
@@ -35,12 +36,16 @@ export const SUCCESS_THRESHOLDS: Readonly<Record<string, number>> = Object.fromE
 );
 
 /** Thrown for a task id that does not exist. */
-export class UnknownTaskError extends Error {
+export class UnknownTaskError extends AlertTriageError {
   /** The id asked for. */
   readonly taskId: string;
   /** Creates the error naming the known ids. */
   constructor(taskId: string) {
-    super(`unknown task ${JSON.stringify(taskId)}; known tasks: ${TASK_IDS.join(", ")}`);
+    super(
+      `unknown task ${JSON.stringify(taskId)}; known tasks: ${TASK_IDS.join(", ")}`,
+      "UNKNOWN_TASK",
+      "not_found",
+    );
     this.name = "UnknownTaskError";
     this.taskId = taskId;
   }

@@ -20,25 +20,26 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import type { Action, Decision, Observation } from "../models.ts";
 import { DecisionSchema, issuePath, parseAction } from "../schemas.ts";
 import { REWARD_COMPONENTS, REWARD_MEANINGS, REWARD_TABLE } from "../rewards.ts";
 import type { Task } from "../../tasks/task.ts";
 
 /** The reply contained no JSON object (and did not look like a refusal). */
-export class ReplyParseError extends Error {
+export class ReplyParseError extends AlertTriageError {
   /** Creates the error. */
   constructor(message: string) {
-    super(message);
+    super(message, "REPLY_NOT_JSON", "invalid_input");
     this.name = "ReplyParseError";
   }
 }
 
 /** The reply was JSON but not a usable action (wrong shape, or every decision invalid). */
-export class InvalidReplyError extends Error {
+export class InvalidReplyError extends AlertTriageError {
   /** Creates the error. */
   constructor(message: string) {
-    super(message);
+    super(message, "INVALID_REPLY", "invalid_input");
     this.name = "InvalidReplyError";
   }
 }

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import type { Agent } from "../agents/agent.ts";
 import { ConstantAgent } from "../agents/constant.ts";
 import { OracleAgent } from "../agents/oracle.ts";
@@ -40,24 +41,33 @@ export const AGENT_NAMES: readonly string[] = [
 export const BASELINE_AGENTS: readonly string[] = AGENT_NAMES.filter((n) => n !== "ppo");
 
 /** Thrown for an agent name the registry does not know. */
-export class UnknownAgentError extends Error {
+export class UnknownAgentError extends AlertTriageError {
   /** The name asked for. */
   readonly agentName: string;
   /** Creates the error naming the known agents. */
   constructor(name: string) {
-    super(`unknown agent ${JSON.stringify(name)}; known agents: ${AGENT_NAMES.join(", ")}`);
+    super(
+      `unknown agent ${JSON.stringify(name)}; known agents: ${AGENT_NAMES.join(", ")}`,
+      "UNKNOWN_AGENT",
+      "not_found",
+    );
     this.name = "UnknownAgentError";
     this.agentName = name;
   }
 }
 
 /** Thrown when a known agent cannot be built (e.g. no trained PPO policy for the task). */
-export class AgentUnavailableError extends Error {
+export class AgentUnavailableError extends AlertTriageError {
   /** The agent name. */
   readonly agentName: string;
   /** Creates the error with the reason. */
   constructor(name: string, reason: string, options?: { cause?: unknown }) {
-    super(`agent ${JSON.stringify(name)} is unavailable: ${reason}`, options);
+    super(
+      `Agent ${JSON.stringify(name)} is unavailable: ${reason}`,
+      "AGENT_UNAVAILABLE",
+      "unavailable",
+      options,
+    );
     this.name = "AgentUnavailableError";
     this.agentName = name;
   }

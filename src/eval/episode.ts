@@ -18,6 +18,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import { type Agent, type AgentContext, agentContext } from "../agents/agent.ts";
 import type { AlertTriageEnv, StepResult } from "../env.ts";
 import { REWARD_COMPONENTS, type RewardComponent } from "../models.ts";
@@ -70,7 +71,7 @@ export interface RunEpisodeOptions {
 }
 
 /** An agent's action was rejected, or the agent threw, during an evaluation episode. */
-export class EpisodeError extends Error {
+export class EpisodeError extends AlertTriageError {
   /** Agent name. */
   readonly agent: string;
   /** Task id. */
@@ -82,7 +83,12 @@ export class EpisodeError extends Error {
   /** Creates the error; the cause is the original error. */
   constructor(agent: string, task: string, seed: number, step: number, cause: unknown) {
     const why = cause instanceof Error ? cause.message : String(cause);
-    super(`agent ${agent} on ${task}, seed ${seed}, step ${step}: ${why}`, { cause });
+    super(
+      `agent ${agent} on ${task}, seed ${seed}, step ${step}: ${why}`,
+      "EPISODE_FAILED",
+      "failed",
+      { cause },
+    );
     this.name = "EpisodeError";
     this.agent = agent;
     this.task = task;

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import type { Action, Observation, Reward, Truth } from "../models.ts";
 import { issuePath, TruthSchema } from "../schemas.ts";
 import type { GradeResult } from "../../tasks/task.ts";
@@ -77,12 +78,12 @@ export interface EpisodeRecording {
 }
 
 /** Thrown for a line that is not a recording of this format. */
-export class RecordingFormatError extends Error {
+export class RecordingFormatError extends AlertTriageError {
   /** 1-based line number in the file. */
   readonly line: number;
   /** Creates the error for a line. */
   constructor(line: number, reason: string) {
-    super(`recording line ${line}: ${reason}`);
+    super(`recording line ${line}: ${reason}`, "RECORDING_FORMAT", "invalid_input");
     this.name = "RecordingFormatError";
     this.line = line;
   }

@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import type { AgentContext } from "../agents/agent.ts";
 import type { AlertTriageEnv } from "../env.ts";
 import { InvalidActionError } from "../errors.ts";
@@ -39,10 +40,10 @@ export interface EpisodeScore {
 }
 
 /** The environment rejected an action; the episode is unchanged. */
-export class ActionRejectedError extends Error {
+export class ActionRejectedError extends AlertTriageError {
   /** Creates the error. */
   constructor(message: string) {
-    super(message);
+    super(message, "ACTION_REJECTED", "invalid_input");
     this.name = "ActionRejectedError";
   }
 }

@@ -15,13 +15,14 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import { DEFAULT_LLM_CONFIG, type LlmConfig } from "../agents/llm.ts";
 
 /** A configuration value from the environment could not be read. */
-export class LlmConfigError extends Error {
+export class LlmConfigError extends AlertTriageError {
   /** Creates the error. */
   constructor(message: string) {
-    super(message);
+    super(message, "LLM_CONFIG", "invalid_input");
     this.name = "LlmConfigError";
   }
 }

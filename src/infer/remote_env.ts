@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import type { AgentContext } from "../agents/agent.ts";
 import { z } from "../deps.ts";
 import type { Action, Observation } from "../models.ts";
@@ -50,12 +51,12 @@ const WireResultSchema = z.object({
 });
 
 /** The server answered with an error status or a body that is not the OpenEnv shape. */
-export class RemoteEnvError extends Error {
+export class RemoteEnvError extends AlertTriageError {
   /** HTTP status (0 for network errors and timeouts). */
   readonly status: number;
   /** Creates the error. */
   constructor(status: number, message: string) {
-    super(message);
+    super(message, "REMOTE_ENV", "failed");
     this.name = "RemoteEnvError";
     this.status = status;
   }

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import type { z } from "../deps.ts";
 
 /** One problem found in a body: where and why. */
@@ -36,7 +37,7 @@ export interface IngestIssue {
  * console.assert(e.message === "alertmanager: alerts: required (expected array)");
  * ```
  */
-export class IngestFormatError extends Error {
+export class IngestFormatError extends AlertTriageError {
   /** Dotted path of the first offending field (`body` for the body itself). */
   readonly field: string;
   /** Why that field was rejected. */
@@ -52,7 +53,11 @@ export class IngestFormatError extends Error {
     reason: string,
     options: { source?: string; issues?: IngestIssue[] } = {},
   ) {
-    super(`${options.source ? `${options.source}: ` : ""}${field}: ${reason}`);
+    super(
+      `${options.source ? `${options.source}: ` : ""}${field}: ${reason}`,
+      "INVALID_ALERT",
+      "invalid_input",
+    );
     this.name = "IngestFormatError";
     this.field = field;
     this.reason = reason;

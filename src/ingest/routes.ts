@@ -15,6 +15,8 @@
  * (`{"detail":[{"type":"invalid_alert","loc":["body","alerts",0,"labels"],"msg":...}],
  * "field":"alerts[0].labels"}`); **429** backlog full, with `Retry-After`; **503** store unavailable.
  * Log lines (JSON) carry route, status, source and counts — never a header or a credential.
+ * Each route is declared once, in {@link INGEST_ROUTES}: method, path, handler and its OpenAPI
+ * description (from `openapi.ts`), which the server's document and 405 answers are built from.
  *
  * @example
  * ```ts
@@ -43,6 +45,8 @@ import {
 } from "./normalized_alert.ts";
 import { BacklogFullError, IngestStore, sharedIngestStore } from "./store.ts";
 import { BadCursorError, type ListQuery, MAX_PAGE } from "./store_query.ts";
+import { INGEST_DOCS } from "./openapi.ts";
+import { type ApiRoute, mountRoutes } from "../server/route_table.ts";
 
 /** Options of {@link createIngestApp}. */
 export interface IngestAppOptions {
@@ -56,7 +60,10 @@ export interface IngestAppOptions {
   now?: () => number;
 }
 
-/** An error answer: status, `detail`, extra fields and headers. */
+/**
+ * An error answer: status, `detail`, extra fields and headers. Not one of the project's errors
+ * (`AlertTriageError`): a response thrown to unwind a handler, caught by `respond`.
+ */
 class Reply extends Error {
   constructor(
     readonly status: number,
@@ -180,9 +187,143 @@ function listQuery(q: Record<string, string>): ListQuery {
   };
 }
 
+/** What the ingest handlers share: the settings, the log, the clock and the store opener. */
+export interface IngestContext {
+  /** Settings in effect. */
+  readonly config: IngestConfig;
+  /** Where JSON log lines go. */
+  readonly log: (line: string) => void;
+  /** Milliseconds clock for receipt times. */
+  readonly now: () => number;
+  /** Opens the store (a 503 answer if it cannot be opened). */
+  readonly openStore: () => Promise<IngestStore>;
+}
+
+async function respond(
+  c: Context,
+  { config, log }: IngestContext,
+  route: string,
+  fn: () => Promise<[number, Record<string, unknown>, Record<string, string>?]>,
+): Promise<Response> {
+  let status: number;
+  let body: Record<string, unknown>;
+  let headers: Record<string, string> = {};
+  try {
+    [status, body, headers = {}] = await fn();
+  } catch (e) {
+    const r = e instanceof Reply
+      ? e
+      : e instanceof BadCursorError
+      ? new Reply(422, [{ type: "invalid_query", loc: ["query", "cursor"], msg: e.message }])
+      : e instanceof BacklogFullError
+      ? new Reply(429, e.message, {}, { "Retry-After": String(config.retryAfterSeconds) })
+      : e instanceof IngestFormatError
+      ? invalid(e)
+      : new Reply(503, "Alert store error; retry later", {}, { "Retry-After": "5" });
+    if (!(e instanceof Reply) && r.status === 503) {
+      log(JSON.stringify({ event: "ingest_error", route, error: String(e) }));
+    }
+    [status, body, headers] = [r.status, { detail: r.detail, ...r.extra }, r.headers];
+  }
+  if (status !== 200) {
+    const detail = typeof body.detail === "string" && status !== 400 ? body.detail : undefined;
+    log(JSON.stringify({ event: "ingest", route, status, ...summary(body), detail }));
+  }
+  if (status === 401) headers["WWW-Authenticate"] = 'Bearer realm="ingest"';
+  return c.json(body, status as 200, headers);
+}
+
+async function authorize(c: Context, { config }: IngestContext): Promise<void> {
+  const fail = await checkBearer(c.req.header("authorization"), config.token);
+  if (fail) throw new Reply(fail.status, fail.message);
+}
+
+function ingest(c: Context, ctx: IngestContext, format: AlertVendor | undefined) {
+  const route = format ? `POST /ingest/alerts/${format}` : "POST /ingest/alerts";
+  return respond(c, ctx, route, async () => {
+    await authorize(c, ctx);
+    const bytes = await readLimited(c.req.raw, ctx.config.maxBodyBytes);
+    const sig = c.req.header(SIGNATURE_HEADER) ?? c.req.header(ALT_SIGNATURE_HEADER);
+    const sigFail = await verifySignature(bytes, sig, ctx.config.hmacSecret);
+    if (sigFail) throw new Reply(sigFail.status, sigFail.message);
+    const body = parseJson(bytes);
+    const receivedAtMs = ctx.now();
+    const alerts: NormalizedAlert[] = normalizeBody(body, format, receivedAtMs);
+    const results = await (await ctx.openStore()).ingest(alerts, { receivedAtMs });
+    const ignored = results.filter((r) => r.outcome === "ignored").length;
+    return [202, {
+      status: "success",
+      message: "Event processed",
+      dedup_key: results[0]?.dedup_key ?? null,
+      source: alerts[0]?.source ?? format ?? null,
+      accepted: results.length - ignored,
+      ignored,
+      results,
+    }];
+  });
+}
+
 /**
- * The ingest sub-app (see the module doc). Settings come from `options.config` over the
- * environment; the store is opened on first use, so mounting never blocks or throws.
+ * The ingest routes, each bound to its OpenAPI description (`INGEST_DOCS` of `openapi.ts`):
+ * {@link createIngestApp} mounts them, and the server documents them and derives its 405
+ * answers from them.
+ */
+export const INGEST_ROUTES: readonly ApiRoute<IngestContext>[] = [
+  {
+    method: "post",
+    path: "/ingest/alerts",
+    doc: INGEST_DOCS.ingest,
+    handler: (c, ctx) => ingest(c, ctx, undefined),
+  },
+  {
+    method: "post",
+    path: "/ingest/alerts/{format}",
+    doc: INGEST_DOCS.ingestFormat,
+    handler: (c, ctx) => {
+      const format = c.req.param("format") as AlertVendor;
+      if (!ALERT_SOURCES.includes(format)) {
+        return respond(c, ctx, "POST /ingest/alerts/:format", () => {
+          throw new Reply(
+            404,
+            `Unknown alert format ${JSON.stringify(format)}; known: ${ALERT_SOURCES.join(", ")}`,
+          );
+        });
+      }
+      return ingest(c, ctx, format);
+    },
+  },
+  {
+    method: "get",
+    path: "/ingest/alerts",
+    doc: INGEST_DOCS.list,
+    handler: (c, ctx) =>
+      respond(c, ctx, "GET /ingest/alerts", async () => {
+        await authorize(c, ctx);
+        const query = listQuery(c.req.query());
+        const page = await (await ctx.openStore()).list(query);
+        return [200, {
+          count: page.alerts.length,
+          next_cursor: page.next_cursor,
+          alerts: page.alerts,
+        }];
+      }),
+  },
+  {
+    method: "get",
+    path: "/ingest/stats",
+    doc: INGEST_DOCS.stats,
+    handler: (c, ctx) =>
+      respond(c, ctx, "GET /ingest/stats", async () => {
+        await authorize(c, ctx);
+        return [200, { ...await (await ctx.openStore()).stats() }];
+      }),
+  },
+];
+
+/**
+ * The ingest sub-app (see the module doc): {@link INGEST_ROUTES} on a Hono app. Settings come
+ * from `options.config` over the environment; the store is opened on first use, so mounting
+ * never blocks or throws.
  *
  * @example
  * ```ts
@@ -199,8 +340,6 @@ export function createIngestApp(options: IngestAppOptions = {}): Hono {
     ...ingestConfigFromEnv(),
     ...options.config,
   };
-  const log = options.log ?? ((line: string) => console.log(line));
-  const now = options.now ?? Date.now;
   const given = options.store;
   const store = (): Promise<IngestStore> =>
     given instanceof IngestStore
@@ -216,99 +355,13 @@ export function createIngestApp(options: IngestAppOptions = {}): Hono {
       throw new Reply(503, `Alert store unavailable: ${why}`, {}, { "Retry-After": "5" });
     }
   };
-
   const app = new Hono();
-
-  const respond = async (
-    c: Context,
-    route: string,
-    fn: () => Promise<[number, Record<string, unknown>, Record<string, string>?]>,
-  ): Promise<Response> => {
-    let status: number;
-    let body: Record<string, unknown>;
-    let headers: Record<string, string> = {};
-    try {
-      [status, body, headers = {}] = await fn();
-    } catch (e) {
-      const r = e instanceof Reply
-        ? e
-        : e instanceof BadCursorError
-        ? new Reply(422, [{ type: "invalid_query", loc: ["query", "cursor"], msg: e.message }])
-        : e instanceof BacklogFullError
-        ? new Reply(429, e.message, {}, { "Retry-After": String(config.retryAfterSeconds) })
-        : e instanceof IngestFormatError
-        ? invalid(e)
-        : new Reply(503, "Alert store error; retry later", {}, { "Retry-After": "5" });
-      if (!(e instanceof Reply) && r.status === 503) {
-        log(JSON.stringify({ event: "ingest_error", route, error: String(e) }));
-      }
-      [status, body, headers] = [r.status, { detail: r.detail, ...r.extra }, r.headers];
-    }
-    if (status !== 200) {
-      const detail = typeof body.detail === "string" && status !== 400 ? body.detail : undefined;
-      log(JSON.stringify({ event: "ingest", route, status, ...summary(body), detail }));
-    }
-    if (status === 401) headers["WWW-Authenticate"] = 'Bearer realm="ingest"';
-    return c.json(body, status as 200, headers);
-  };
-
-  const authorize = async (c: Context): Promise<void> => {
-    const fail = await checkBearer(c.req.header("authorization"), config.token);
-    if (fail) throw new Reply(fail.status, fail.message);
-  };
-
-  const ingest = (c: Context, format: AlertVendor | undefined) =>
-    respond(c, format ? `POST /ingest/alerts/${format}` : "POST /ingest/alerts", async () => {
-      await authorize(c);
-      const bytes = await readLimited(c.req.raw, config.maxBodyBytes);
-      const sig = c.req.header(SIGNATURE_HEADER) ?? c.req.header(ALT_SIGNATURE_HEADER);
-      const sigFail = await verifySignature(bytes, sig, config.hmacSecret);
-      if (sigFail) throw new Reply(sigFail.status, sigFail.message);
-      const body = parseJson(bytes);
-      const receivedAtMs = now();
-      const alerts: NormalizedAlert[] = normalizeBody(body, format, receivedAtMs);
-      const results = await (await openStore()).ingest(alerts, { receivedAtMs });
-      const ignored = results.filter((r) => r.outcome === "ignored").length;
-      return [202, {
-        status: "success",
-        message: "Event processed",
-        dedup_key: results[0]?.dedup_key ?? null,
-        source: alerts[0]?.source ?? format ?? null,
-        accepted: results.length - ignored,
-        ignored,
-        results,
-      }];
-    });
-
-  app.post("/ingest/alerts", (c) => ingest(c, undefined));
-  app.post("/ingest/alerts/:format", (c) => {
-    const format = c.req.param("format") as AlertVendor;
-    if (!ALERT_SOURCES.includes(format)) {
-      return respond(c, "POST /ingest/alerts/:format", () => {
-        throw new Reply(
-          404,
-          `Unknown alert format ${JSON.stringify(format)}; known: ${ALERT_SOURCES.join(", ")}`,
-        );
-      });
-    }
-    return ingest(c, format);
+  mountRoutes(app, INGEST_ROUTES, {
+    config,
+    log: options.log ?? ((line: string) => console.log(line)),
+    now: options.now ?? Date.now,
+    openStore,
   });
-  app.get("/ingest/alerts", (c) =>
-    respond(c, "GET /ingest/alerts", async () => {
-      await authorize(c);
-      const query = listQuery(c.req.query());
-      const page = await (await openStore()).list(query);
-      return [200, {
-        count: page.alerts.length,
-        next_cursor: page.next_cursor,
-        alerts: page.alerts,
-      }];
-    }));
-  app.get("/ingest/stats", (c) =>
-    respond(c, "GET /ingest/stats", async () => {
-      await authorize(c);
-      return [200, { ...await (await openStore()).stats() }];
-    }));
   return app;
 }
 

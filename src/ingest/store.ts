@@ -39,6 +39,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import { boundEvent } from "./bound.ts";
 import { type IngestConfig, ingestConfigFromEnv } from "./ingest_config.ts";
 import type { StoredAlert } from "./lifecycle.ts";
@@ -63,10 +64,10 @@ export { BacklogFullError, KEYS, MAX_KEYS_PER_COMMIT, recordTail };
 export type { IngestResult, ListPage, ListQuery, StoredAlert };
 
 /** Deno KV is not available (missing `--unstable-kv`) or could not be opened. */
-export class KvUnavailableError extends Error {
+export class KvUnavailableError extends AlertTriageError {
   /** Builds the error. */
   constructor(message: string) {
-    super(message);
+    super(message, "STORE_UNAVAILABLE", "unavailable");
     this.name = "KvUnavailableError";
   }
 }

@@ -25,6 +25,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import { applyEvent, type EventOutcome, type KeyState, type StoredAlert } from "./lifecycle.ts";
 import type { AlertStatus, AlertVendor, NormalizedAlert } from "./normalized_alert.ts";
 import { getAll, KEYS, recordTail, stateKey } from "./store_keys.ts";
@@ -32,14 +33,18 @@ import { getAll, KEYS, recordTail, stateKey } from "./store_keys.ts";
 const MAX_ATTEMPTS = 100;
 
 /** The backlog of open alerts is full; nothing of the refused write was stored. */
-export class BacklogFullError extends Error {
+export class BacklogFullError extends AlertTriageError {
   /** Open alerts stored. */
   readonly open: number;
   /** The configured bound. */
   readonly max: number;
   /** Builds the error. */
   constructor(open: number, max: number) {
-    super(`ingest backlog full: ${open} open alerts stored (max ${max})`);
+    super(
+      `ingest backlog full: ${open} open alerts stored (max ${max})`,
+      "BACKLOG_FULL",
+      "overloaded",
+    );
     this.name = "BacklogFullError";
     this.open = open;
     this.max = max;

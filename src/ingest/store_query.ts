@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import type { StoredAlert } from "./lifecycle.ts";
 import type { AlertStatus, AlertType, AlertVendor } from "./normalized_alert.ts";
 
@@ -49,10 +50,14 @@ export interface ListPage {
 }
 
 /** The cursor was not produced by a listing. */
-export class BadCursorError extends Error {
+export class BadCursorError extends AlertTriageError {
   /** Builds the error. */
   constructor() {
-    super("cursor is not a next_cursor returned by GET /ingest/alerts");
+    super(
+      "cursor is not a next_cursor returned by GET /ingest/alerts",
+      "BAD_CURSOR",
+      "invalid_input",
+    );
     this.name = "BadCursorError";
   }
 }

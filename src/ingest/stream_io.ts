@@ -27,6 +27,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import { normalizeAny } from "./detect.ts";
 import { IngestFormatError } from "./errors.ts";
 import { foldEvents, type ReceivedEvent, type StoredAlert } from "./lifecycle.ts";
@@ -39,14 +40,14 @@ import {
 import type { IngestStore } from "./store.ts";
 
 /** A line of a stream file could not be read. */
-export class StreamFormatError extends Error {
+export class StreamFormatError extends AlertTriageError {
   /** 1-based line number. */
   readonly line: number;
   /** Offending field (`line` for the whole line). */
   readonly field: string;
   /** Builds the error: `line <n>: <field>: <reason>`. */
   constructor(line: number, field: string, reason: string) {
-    super(`line ${line}: ${field}: ${reason}`);
+    super(`line ${line}: ${field}: ${reason}`, "STREAM_FORMAT", "invalid_input");
     this.name = "StreamFormatError";
     this.line = line;
     this.field = field;

@@ -20,6 +20,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { type Displayable, escapeHtml, svgDisplayable } from "./mime.ts";
@@ -39,12 +40,14 @@ export interface RenderOptions {
 }
 
 /** Thrown when a legend is asked for a colour scale that is not categorical. */
-export class LegendError extends Error {
+export class LegendError extends AlertTriageError {
   /** Creates the error naming the scale type. */
   constructor(type: string) {
     super(
-      `only categorical colour legends can be drawn without a canvas (the colour scale is ` +
+      `Only categorical colour legends can be drawn without a canvas (the colour scale is ` +
         `${type}); use an ordinal scale or leave the legend out`,
+      "LEGEND_UNSUPPORTED",
+      "invalid_input",
     );
     this.name = "LegendError";
   }

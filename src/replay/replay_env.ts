@@ -26,6 +26,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import { AlertTriageEnv } from "../env.ts";
 import type { StoredAlert } from "../ingest/lifecycle.ts";
 import type { IngestStore } from "../ingest/store.ts";
@@ -55,10 +56,10 @@ export interface ReplayEnvOptions {
 }
 
 /** A `replay` episode was asked for, but there are no recorded alerts to play. */
-export class NoRecordedAlertsError extends Error {
+export class NoRecordedAlertsError extends AlertTriageError {
   /** Builds the error. */
   constructor(where: string) {
-    super(`no recorded alerts in ${where} to replay`);
+    super(`No recorded alerts in ${where} to replay`, "NO_RECORDED_ALERTS", "conflict");
     this.name = "NoRecordedAlertsError";
   }
 }

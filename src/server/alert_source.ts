@@ -32,6 +32,7 @@ import {
 } from "../replay/replay_env.ts";
 import type { AlertStreamSource } from "../sim/replay_world.ts";
 import { getTask } from "../../tasks/registry.ts";
+import { errorLabel, HTTP_STATUS } from "./http_errors.ts";
 
 export { KvUnavailableError, NoRecordedAlertsError };
 export type { AlertStreamSource };
@@ -113,13 +114,19 @@ export function prepareEpisode(
 
 /** How a transport reports a failed non-synthetic reset. */
 export interface SourceFailure {
-  /** HTTP status: 409 nothing recorded to replay, 503 store unavailable. */
+  /** HTTP status (of the error's kind): 409 nothing recorded to replay, 503 store unavailable. */
   status: 409 | 503;
-  /** Error code of the `/ws/train` protocol (and the metrics label, lower-cased). */
+  /** Error code (the error's): the `/ws/train` protocol's code and the MCP error's `code`. */
   code: "NO_RECORDED_ALERTS" | "STORE_UNAVAILABLE";
+  /** Metrics label (the code lower-cased). */
+  label: string;
   /** A message saying what to do. */
   message: string;
 }
+
+const NO_RECORDED_ALERTS_MESSAGE = "No recorded alerts to replay in the requested window: POST " +
+  "real alerts to /ingest/alerts first, widen replay.since/until, or reset with source " +
+  '"mixed" or "synthetic"';
 
 /**
  * The report of a {@link NoRecordedAlertsError} or {@link KvUnavailableError}; `null` for any
@@ -132,21 +139,15 @@ export interface SourceFailure {
  * ```
  */
 export function sourceFailure(err: unknown): SourceFailure | null {
-  if (err instanceof NoRecordedAlertsError) {
-    return {
-      status: 409,
-      code: "NO_RECORDED_ALERTS",
-      message: "No recorded alerts to replay in the requested window: POST real alerts to " +
-        '/ingest/alerts first, widen replay.since/until, or reset with source "mixed" or ' +
-        '"synthetic"',
-    };
+  if (!(err instanceof NoRecordedAlertsError) && !(err instanceof KvUnavailableError)) {
+    return null;
   }
-  if (err instanceof KvUnavailableError) {
-    return {
-      status: 503,
-      code: "STORE_UNAVAILABLE",
-      message: `${err.message}; replay and mixed episodes need the ingest store (retry later)`,
-    };
-  }
-  return null;
+  return {
+    status: HTTP_STATUS[err.kind] as 409 | 503,
+    code: err.code as SourceFailure["code"],
+    label: errorLabel(err),
+    message: err instanceof NoRecordedAlertsError
+      ? NO_RECORDED_ALERTS_MESSAGE
+      : `${err.message}; replay and mixed episodes need the ingest store (retry later)`,
+  };
 }

@@ -1,9 +1,10 @@
 /**
- * The server application: {@link createApp} wires the session store, the metrics, the OpenEnv
- * routes, the seed's routes, the WebSocket endpoints, the `/ingest/*` sub-app (real alerts into
- * the durable store, see `src/ingest/routes.ts`), the OpenAPI document and the docs page into
- * one Hono app, behind a body-size limit and error handlers that turn every failure into
- * JSON (a 500 without a stack trace only as a last resort).
+ * The server application: {@link createApp} wires the session store, the metrics, the route
+ * tables (the OpenEnv routes and the seed's, WebSocket upgrades included, the OpenAPI document
+ * and the docs page) and the `/ingest/*` sub-app (real alerts into the durable store, see
+ * `src/ingest/routes.ts`) into one Hono app, behind a body-size limit and error handlers that
+ * turn every failure into JSON (a 500 without a stack trace only as a last resort). The
+ * OpenAPI document and the 405 answers (`Allow`) are derived from the same tables.
  *
  * @example
  * ```ts
@@ -18,21 +19,35 @@
  *
  * @module
  */
-import { Scalar } from "@scalar/hono-api-reference";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { DEFAULT_INGEST_CONFIG, ingestConfigFromEnv } from "../ingest/ingest_config.ts";
-import { createIngestApp, type IngestAppOptions } from "../ingest/routes.ts";
+import { createIngestApp, INGEST_ROUTES, type IngestAppOptions } from "../ingest/routes.ts";
 import { IngestStore, sharedIngestStore } from "../ingest/store.ts";
+import { type BaselineScore, ruleBaseline } from "./baseline.ts";
 import { DEFAULT_OPTIONS, type ServerOptions } from "./server_config.ts";
 import { HttpError } from "./http_errors.ts";
 import { Metrics } from "./metrics.ts";
-import { openApiDocument } from "./openapi.ts";
-import { openenvRoutes } from "./routes_openenv.ts";
-import { seedRoutes } from "./routes_seed.ts";
+import { openApiDocument, REFERENCE_ROUTES } from "./openapi.ts";
+import { allowedMethods, type ApiRoute, mountRoutes } from "./route_table.ts";
+import { OPENENV_ROUTES } from "./routes_openenv.ts";
+import { SEED_ROUTES } from "./routes_seed.ts";
+import type { ServerContext } from "./server_context.ts";
 import { SessionStore } from "./session_store.ts";
-import { isUpgrade, type SocketProtocol, upgradeSession } from "./ws_socket.ts";
+
+/** The routes the app serves itself, in the order of the OpenAPI document. */
+const SERVER_ROUTES: readonly ApiRoute<ServerContext>[] = [
+  ...OPENENV_ROUTES,
+  ...SEED_ROUTES,
+  ...REFERENCE_ROUTES,
+];
+
+/** Every route, the mounted `/ingest/*` sub-app's included: the document and the 405s. */
+const ALL_ROUTES: readonly ApiRoute<never>[] = [...SERVER_ROUTES, ...INGEST_ROUTES];
+
+/** The methods served on a path, for the `Allow` header of a 405. */
+const allowedOn = allowedMethods(ALL_ROUTES);
 
 /** A running application (not yet listening: pass `fetch` to `Deno.serve`). */
 export interface ServerApp {
@@ -54,34 +69,6 @@ export interface ServerApp {
   /** Stops the reaper and drops every session (closing their sockets). */
   close(): void;
 }
-
-/** Methods served per path, for 405 answers. */
-const KNOWN_PATHS: Record<string, string> = {
-  "/reset": "POST",
-  "/step": "POST",
-  "/state": "GET",
-  "/health": "GET",
-  "/metadata": "GET",
-  "/schema": "GET",
-  "/mcp": "POST, GET",
-  "/ws": "GET",
-  "/ws/train": "GET",
-  "/env/step": "POST",
-  "/env/state": "GET",
-  "/tasks": "GET",
-  "/metrics": "GET",
-  "/metrics.json": "GET",
-  "/openapi.json": "GET",
-  "/docs": "GET",
-  "/ingest/alerts": "POST, GET",
-  "/ingest/stats": "GET",
-};
-
-/** Methods served on parameterised paths (`/env/reset/{task_id}`, `/ingest/alerts/{format}`). */
-const KNOWN_PATTERNS: [RegExp, string][] = [
-  [/^\/env\/reset\/[^/]+$/, "POST"],
-  [/^\/ingest\/alerts\/[^/]+$/, "POST"],
-];
 
 /**
  * The opener of the ingest store: the given store, the given opener (called once; a failed open
@@ -126,33 +113,17 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
     }),
   );
 
-  const socket = (path: string, protocol: SocketProtocol) => {
-    app.get(path, (c) => {
-      if (!isUpgrade(c.req.raw)) {
-        throw new HttpError(426, `${path} expects a WebSocket upgrade`, "not_upgrade", {
-          Upgrade: "websocket",
-        });
-      }
-      return upgradeSession(c.req.raw, protocol, store);
-    });
-  };
-  socket("/ws", "openenv");
-  socket("/ws/train", "train");
-  socket("/mcp", "mcp");
-
-  openenvRoutes(app, store);
-  seedRoutes(app, store, options.baselineEpisodes);
+  let baseline: Record<string, BaselineScore> | null = null;
+  mountRoutes(app, SERVER_ROUTES, {
+    store,
+    baseline: () => baseline ??= ruleBaseline(options.baselineEpisodes),
+    openApiJson: JSON.stringify(openApiDocument(ALL_ROUTES)),
+  });
   app.route("/", createIngestApp({ log: () => {}, ...options.ingest, store: ingestStore }));
-
-  const document = JSON.stringify(openApiDocument());
-  app.get("/openapi.json", (c) => c.body(document, 200, { "Content-Type": "application/json" }));
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "alert-triage API" }));
-  app.get("/", (c) => c.redirect("/docs", 307));
+  app.get("/", (c) => c.redirect("/docs", 307)); // a convenience, not an API route (no 405)
 
   app.notFound((c) => {
-    const path = c.req.path;
-    const allowed = KNOWN_PATHS[path] ??
-      KNOWN_PATTERNS.find(([pattern]) => pattern.test(path))?.[1];
+    const allowed = allowedOn(c.req.path);
     if (allowed) {
       metrics.recordError("method_not_allowed");
       return c.json({ detail: "Method Not Allowed" }, 405, { Allow: allowed });
@@ -163,7 +134,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
 
   app.onError((err, c) => {
     if (err instanceof HttpError) {
-      metrics.recordError(err.kind);
+      metrics.recordError(err.code);
       return c.json({ detail: err.detail }, err.status as 400, err.headers);
     }
     if (err instanceof HTTPException) {

@@ -2,9 +2,12 @@
  * Action validation on the server's hot path. {@link isPlainAction} is a fast acceptance check
  * for the common shapes, so most steps skip the zod parse: it returns true only for values
  * `ActionSchema` certainly accepts (no `metadata`, strict keys, known action types, ids of
- * 1..64 characters, at most 256 decisions). {@link checkAction} falls back to zod for anything
- * else, and for an object with a `decisions` key reports the error of that branch of the
- * union (so `{"decisions": "all"}` is blamed on `decisions`, not on a missing `alert_id`).
+ * 1..`MAX_ALERT_ID_LENGTH` UTF-16 units, at most `MAX_DECISIONS` decisions: the limits the schema
+ * itself is built from; zod counts code points, so a longer id of astral characters is left to
+ * zod). {@link checkAction} falls back to zod for anything else, and for an
+ * object with a `decisions` key reports the error of `DecisionListActionSchema`, that branch of
+ * the union (so `{"decisions": "all"}` is blamed on `decisions`, not on a missing `alert_id`).
+ * `tests/server/action_validation_test.ts` checks that both accept exactly the same values.
  *
  * @example
  * ```ts
@@ -17,7 +20,13 @@
  */
 import { InvalidActionError } from "../errors.ts";
 import { type Action, ACTION_TYPES } from "../models.ts";
-import { ActionSchema, issuePath, parseAction } from "../schemas.ts";
+import {
+  DecisionListActionSchema,
+  issuePath,
+  MAX_ALERT_ID_LENGTH,
+  MAX_DECISIONS,
+  parseAction,
+} from "../schemas.ts";
 
 const TYPES = new Set<unknown>(ACTION_TYPES);
 
@@ -30,8 +39,8 @@ function isDecision(d: unknown): boolean {
   }
   if (keys !== 2 || Object.getPrototypeOf(d) !== Object.prototype) return false;
   const { alert_id, action_type } = d as { alert_id: unknown; action_type: unknown };
-  return typeof alert_id === "string" && alert_id.length >= 1 && alert_id.length <= 64 &&
-    TYPES.has(action_type);
+  return typeof alert_id === "string" && alert_id.length >= 1 &&
+    alert_id.length <= MAX_ALERT_ID_LENGTH && TYPES.has(action_type);
 }
 
 /** True only if the value is a valid action without `metadata` (see the module doc). */
@@ -41,22 +50,11 @@ export function isPlainAction(value: unknown): boolean {
   const keys = Object.keys(value);
   if (keys.length === 1 && keys[0] === "decisions") {
     const decisions = (value as { decisions: unknown }).decisions;
-    if (!Array.isArray(decisions) || decisions.length > 256) return false;
+    if (!Array.isArray(decisions) || decisions.length > MAX_DECISIONS) return false;
     for (let i = 0; i < decisions.length; i++) if (!isDecision(decisions[i])) return false;
     return true;
   }
   return keys.length === 2 && isDecision(value);
-}
-
-const decisionsBranch = (ActionSchema as unknown as {
-  options: { safeParse(v: unknown): { success: boolean; error?: { issues: Issue[] } } }[];
-}).options[1];
-
-interface Issue {
-  path: PropertyKey[];
-  message: string;
-  code?: string;
-  keys?: string[];
 }
 
 /**
@@ -66,10 +64,10 @@ interface Issue {
 export function checkAction(raw: unknown): Action {
   if (isPlainAction(raw)) return raw as Action;
   if (typeof raw === "object" && raw !== null && !Array.isArray(raw) && "decisions" in raw) {
-    const result = decisionsBranch.safeParse(raw);
-    if (!result.success && result.error) {
+    const result = DecisionListActionSchema.safeParse(raw);
+    if (!result.success) {
       const issue = result.error.issues[0];
-      const path = issue.code === "unrecognized_keys" && issue.keys?.length
+      const path = issue.code === "unrecognized_keys" && issue.keys.length
         ? [...issue.path, issue.keys[0]]
         : issue.path;
       throw new InvalidActionError(issuePath(path), issue.message);

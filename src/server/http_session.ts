@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { HttpError, type Loc, unprocessable } from "./http_errors.ts";
+import { HttpError, type Loc, toHttpError, unprocessable } from "./http_errors.ts";
 import { SESSION_ID_PATTERN } from "./request_schemas.ts";
 import type { Session } from "./session.ts";
 import { CapacityError, DEFAULT_SESSION_ID, type SessionStore } from "./session_store.ts";
@@ -44,7 +44,7 @@ export function requestedSessionId(request: Request, bodyId?: string): string | 
 
 function capacity(err: unknown): never {
   if (err instanceof CapacityError) {
-    throw new HttpError(503, err.message, "capacity", { "Retry-After": "1" });
+    throw toHttpError(err, err.message, { "Retry-After": "1" });
   }
   throw err;
 }

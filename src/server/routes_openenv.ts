@@ -1,6 +1,8 @@
 /**
- * The OpenEnv HTTP endpoints: `POST /reset`, `POST /step`, `GET /state`, `GET /health`,
- * `GET /metadata`, `GET /schema`, `POST /mcp`, with the reference server's response shapes.
+ * The OpenEnv endpoints, each declared once with its OpenAPI description ({@link OPENENV_ROUTES}):
+ * `POST /reset`, `POST /step`, `GET /state`, `GET /health`, `GET /metadata`, `GET /schema`,
+ * `POST /mcp`, with the reference server's response shapes, and the WebSocket upgrades `GET /ws`
+ * and `GET /mcp`.
  * Unlike the reference (stateless since 0.2: a fresh environment per request), reset, step and
  * state act on a session: the default one, or the one named by `X-Session-Id`.
  *
@@ -15,15 +17,14 @@
  *
  * @module
  */
-import type { Hono } from "hono";
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { EpisodeNotRunningError, InvalidActionError } from "../errors.ts";
-import { JSON_SCHEMAS } from "../schemas.ts";
+import { JSON_SCHEMAS, StateSchema } from "../schemas.ts";
 import { UnknownTaskError } from "../../tasks/registry.ts";
 import { sourceFailure } from "./alert_source.ts";
 import { readJson } from "./body.ts";
 import { ENV_DESCRIPTION, ENV_NAME, VERSION } from "./server_config.ts";
-import { actionDetail, HttpError } from "./http_errors.ts";
+import { actionDetail, HttpError, toHttpError } from "./http_errors.ts";
 import {
   AGENT_HEADER,
   requestedSessionId,
@@ -32,10 +33,28 @@ import {
   sessionForUse,
 } from "./http_session.ts";
 import { handleJsonRpc, RPC, rpcError } from "./mcp.ts";
-import { parseResetBody, parseStepBody, type ResetParams } from "./request_schemas.ts";
+import {
+  BODY_ERRORS,
+  ErrorMessageSchema,
+  jsonContent,
+  SESSION_HEADERS,
+  SOURCE_ERRORS,
+  SOURCE_NOTE,
+  TRUTH_NOTE,
+} from "./openapi.ts";
+import {
+  parseResetBody,
+  parseStepBody,
+  ResetBodySchema,
+  type ResetParams,
+  StepBodyDocSchema,
+} from "./request_schemas.ts";
+import type { ApiRoute } from "./route_table.ts";
+import type { ServerContext } from "./server_context.ts";
 import type { Session } from "./session.ts";
 import type { SessionStore } from "./session_store.ts";
 import { openenvResult, type Transition, WireObservationSchema } from "./wire.ts";
+import { upgradeRoute } from "./ws_route.ts";
 
 /** `GET /metadata`. */
 export const METADATA = {
@@ -68,11 +87,11 @@ export async function httpReset(
     const pending = store.prepareEpisode(session, params);
     return session.reset(params, pending && await pending);
   } catch (err) {
-    if (err instanceof UnknownTaskError) throw new HttpError(404, err.message, "unknown_task");
+    if (err instanceof UnknownTaskError) throw toHttpError(err);
     const failure = sourceFailure(err);
     if (failure) {
       const headers: Record<string, string> = failure.status === 503 ? { "Retry-After": "5" } : {};
-      throw new HttpError(failure.status, failure.message, failure.code.toLowerCase(), headers);
+      throw new HttpError(failure.status, failure.message, failure.label, headers);
     }
     throw err;
   }
@@ -87,11 +106,9 @@ export function httpStep(session: Session, action: unknown): Transition {
     return session.step(action);
   } catch (err) {
     if (err instanceof InvalidActionError) {
-      throw new HttpError(422, actionDetail(err, ["body", "action"]), "validation");
+      throw toHttpError(err, actionDetail(err, ["body", "action"]));
     }
-    if (err instanceof EpisodeNotRunningError) {
-      throw new HttpError(409, err.message, "not_running");
-    }
+    if (err instanceof EpisodeNotRunningError) throw toHttpError(err);
     throw err;
   }
 }
@@ -111,43 +128,186 @@ function agentHeader(request: Request): string | undefined {
   return agent ? agent.slice(0, 64) : undefined;
 }
 
-/** Registers the OpenEnv routes on `app`. */
-export function openenvRoutes(app: Hono, store: SessionStore): void {
-  app.post("/reset", async (c) => {
-    const { params, id } = await resetRequest(c.req.raw);
-    const session = sessionForReset(store, id);
-    const t = await httpReset(store, session, params);
-    c.header(SESSION_HEADER, session.id);
-    return c.json(openenvResult(t));
-  });
+const OpenEnvResult = z.object({
+  observation: WireObservationSchema,
+  reward: z.union([z.number(), z.null()]),
+  done: z.boolean(),
+});
 
-  app.post("/step", async (c) => {
-    const { action, session_id } = parseStepBody(await readJson(c.req.raw));
-    const session = sessionForUse(store, requestedSessionId(c.req.raw, session_id));
-    const t = httpStep(session, action);
-    c.header(SESSION_HEADER, session.id);
-    return c.json(openenvResult(t));
-  });
-
-  app.get("/state", (c) => {
-    const session = sessionForUse(store, requestedSessionId(c.req.raw));
-    c.header(SESSION_HEADER, session.id);
-    return c.json(session.state());
-  });
-
-  app.get("/health", (c) => c.json({ status: "healthy" }));
-  app.get("/metadata", (c) => c.json(METADATA));
-  app.get("/schema", (c) => c.json(SCHEMAS));
-
-  app.post("/mcp", async (c) => {
-    let body: unknown;
-    try {
-      body = await readJson(c.req.raw);
-    } catch (err) {
-      if (!(err instanceof HttpError) || err.status !== 400) throw err;
-      store.metrics.recordError("invalid_json");
-      return c.json(rpcError(null, RPC.PARSE_ERROR, "Parse error"));
-    }
-    return c.json(await handleJsonRpc(body, { store }));
-  });
-}
+/** The OpenEnv routes, in the order of the OpenAPI document. */
+export const OPENENV_ROUTES: readonly ApiRoute<ServerContext>[] = [
+  {
+    method: "post",
+    path: "/reset",
+    doc: {
+      tags: ["OpenEnv"],
+      summary: "Start an episode",
+      description: "Empty body, `{}` or a ResetRequest. A new `task_id` switches the session's " +
+        "task. Creates the session named by `X-Session-Id` if needed. " + SOURCE_NOTE,
+      request: {
+        headers: SESSION_HEADERS,
+        body: { content: { "application/json": { schema: ResetBodySchema } }, required: false },
+      },
+      responses: {
+        200: jsonContent(OpenEnvResult, "First observation; reward null, done false"),
+        404: jsonContent(ErrorMessageSchema, "Unknown task"),
+        ...SOURCE_ERRORS,
+        503: jsonContent(
+          ErrorMessageSchema,
+          "Session cap reached, or alert store unavailable (`Retry-After`)",
+        ),
+        ...BODY_ERRORS,
+      },
+    },
+    handler: async (c, { store }) => {
+      const { params, id } = await resetRequest(c.req.raw);
+      const session = sessionForReset(store, id);
+      const t = await httpReset(store, session, params);
+      c.header(SESSION_HEADER, session.id);
+      return c.json(openenvResult(t));
+    },
+  },
+  {
+    method: "post",
+    path: "/step",
+    doc: {
+      tags: ["OpenEnv"],
+      summary: "Apply one tick of triage decisions",
+      request: {
+        headers: SESSION_HEADERS,
+        body: { content: { "application/json": { schema: StepBodyDocSchema } } },
+      },
+      responses: {
+        200: jsonContent(OpenEnvResult, "Observation (with task_score at the end), reward, done"),
+        404: jsonContent(ErrorMessageSchema, "Unknown or expired session"),
+        409: jsonContent(ErrorMessageSchema, "No episode running (before reset or after the end)"),
+        ...BODY_ERRORS,
+      },
+    },
+    handler: async (c, { store }) => {
+      const { action, session_id } = parseStepBody(await readJson(c.req.raw));
+      const session = sessionForUse(store, requestedSessionId(c.req.raw, session_id));
+      const t = httpStep(session, action);
+      c.header(SESSION_HEADER, session.id);
+      return c.json(openenvResult(t));
+    },
+  },
+  {
+    method: "get",
+    path: "/state",
+    doc: {
+      tags: ["OpenEnv"],
+      summary: "Episode state (hidden truth only once the episode has ended)",
+      description: TRUTH_NOTE,
+      request: { headers: SESSION_HEADERS },
+      responses: {
+        200: jsonContent(StateSchema, "State"),
+        404: jsonContent(ErrorMessageSchema, "Unknown session"),
+      },
+    },
+    handler: (c, { store }) => {
+      const session = sessionForUse(store, requestedSessionId(c.req.raw));
+      c.header(SESSION_HEADER, session.id);
+      return c.json(session.state());
+    },
+  },
+  {
+    method: "get",
+    path: "/health",
+    doc: {
+      tags: ["OpenEnv"],
+      summary: "Health check",
+      responses: { 200: jsonContent(z.object({ status: z.literal("healthy") }), "Healthy") },
+    },
+    handler: (c) => c.json({ status: "healthy" }),
+  },
+  {
+    method: "get",
+    path: "/metadata",
+    doc: {
+      tags: ["OpenEnv"],
+      summary: "Environment metadata",
+      responses: {
+        200: jsonContent(
+          z.object({
+            name: z.string(),
+            description: z.string(),
+            readme_content: z.union([z.string(), z.null()]),
+            version: z.string(),
+            author: z.union([z.string(), z.null()]),
+            documentation_url: z.union([z.string(), z.null()]),
+          }),
+          "Metadata",
+        ),
+      },
+    },
+    handler: (c) => c.json(METADATA),
+  },
+  {
+    method: "get",
+    path: "/schema",
+    doc: {
+      tags: ["OpenEnv"],
+      summary: "JSON Schemas of action, observation and state",
+      responses: {
+        200: jsonContent(
+          z.object({
+            action: z.record(z.string(), z.unknown()),
+            observation: z.record(z.string(), z.unknown()),
+            state: z.record(z.string(), z.unknown()),
+          }),
+          "Schemas",
+        ),
+      },
+    },
+    handler: (c) => c.json(SCHEMAS),
+  },
+  {
+    method: "post",
+    path: "/mcp",
+    doc: {
+      tags: ["OpenEnv"],
+      summary: "MCP over JSON-RPC 2.0",
+      description: "`tools/list`, `tools/call` (reset, step, state), `openenv/session/create`, " +
+        "`openenv/session/close`. Always HTTP 200; errors are JSON-RPC error objects.",
+      request: {
+        body: {
+          content: {
+            "application/json": {
+              schema: z.object({
+                jsonrpc: z.literal("2.0"),
+                method: z.string(),
+                params: z.record(z.string(), z.unknown()).optional(),
+                id: z.union([z.string(), z.int(), z.null()]).optional(),
+              }),
+            },
+          },
+        },
+      },
+      responses: { 200: jsonContent(z.record(z.string(), z.unknown()), "JSON-RPC response") },
+    },
+    handler: async (c, { store }) => {
+      let body: unknown;
+      try {
+        body = await readJson(c.req.raw);
+      } catch (err) {
+        if (!(err instanceof HttpError) || err.status !== 400) throw err;
+        store.metrics.recordError("invalid_json");
+        return c.json(rpcError(null, RPC.PARSE_ERROR, "Parse error"));
+      }
+      return c.json(await handleJsonRpc(body, { store }));
+    },
+  },
+  upgradeRoute(
+    "/ws",
+    "openenv",
+    "OpenEnv",
+    "OpenEnv session: frames {type: reset|step|state|close|mcp, data}.",
+  ),
+  upgradeRoute(
+    "/mcp",
+    "mcp",
+    "OpenEnv",
+    "MCP JSON-RPC frames over WebSocket, one session per socket.",
+  ),
+];

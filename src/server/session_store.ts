@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { AlertTriageError } from "../errors.ts";
 import type { AlertTriageEnv } from "../env.ts";
 import { type IngestStore, sharedIngestStore } from "../ingest/store.ts";
 import { prepareEpisode, type SourceParams } from "./alert_source.ts";
@@ -26,7 +27,7 @@ import { Session, type Transport } from "./session.ts";
 export const DEFAULT_SESSION_ID = "default";
 
 /** Thrown when a new session would exceed the cap. */
-export class CapacityError extends Error {
+export class CapacityError extends AlertTriageError {
   /** Sessions alive. */
   readonly activeSessions: number;
   /** The cap. */
@@ -35,6 +36,8 @@ export class CapacityError extends Error {
   constructor(active: number, max: number) {
     super(
       `Server at capacity: ${active}/${max} sessions active. Cannot accept new connections.`,
+      "CAPACITY_REACHED",
+      "unavailable",
     );
     this.name = "CapacityError";
     this.activeSessions = active;

@@ -26,7 +26,7 @@ import { EpisodeNotRunningError, InvalidActionError } from "../errors.ts";
 import { UnknownTaskError } from "../../tasks/registry.ts";
 import { sourceFailure } from "./alert_source.ts";
 import { describe, isObject } from "./body.ts";
-import { actionDetail, type DetailItem, HttpError } from "./http_errors.ts";
+import { actionDetail, type DetailItem, errorLabel, HttpError } from "./http_errors.ts";
 import { handleJsonRpc } from "./mcp.ts";
 import type { Metrics } from "./metrics.ts";
 import { parseResetBody } from "./request_schemas.ts";
@@ -158,12 +158,12 @@ export function handleOpenEnvFrame(
 /** The EXECUTION_ERROR frame of a failed reset or step (rethrows anything else). */
 function executionError(err: unknown, metrics: Metrics): FrameOutcome {
   if (err instanceof UnknownTaskError || err instanceof EpisodeNotRunningError) {
-    metrics.recordError(err instanceof UnknownTaskError ? "unknown_task" : "not_running");
+    metrics.recordError(errorLabel(err));
     return { reply: errorFrame("EXECUTION_ERROR", err.message) };
   }
   const failure = sourceFailure(err);
   if (failure) {
-    metrics.recordError(failure.code.toLowerCase());
+    metrics.recordError(failure.label);
     return { reply: errorFrame("EXECUTION_ERROR", failure.message, { status: failure.status }) };
   }
   throw err;

@@ -27,7 +27,7 @@ import { EpisodeNotRunningError, InvalidActionError } from "../errors.ts";
 import { UnknownTaskError } from "../../tasks/registry.ts";
 import { sourceFailure } from "./alert_source.ts";
 import { describe, isObject } from "./body.ts";
-import { actionDetail, type DetailItem, HttpError } from "./http_errors.ts";
+import { actionDetail, type DetailItem, errorLabel, HttpError } from "./http_errors.ts";
 import { parseResetBody } from "./request_schemas.ts";
 import type { Session } from "./session.ts";
 import type { SessionStore } from "./session_store.ts";
@@ -114,17 +114,13 @@ export function handleTrainFrame(
 
 /** The error frame of a failed reset or step (rethrows anything unexpected). */
 function failedFrame(err: unknown, metrics: Metrics): FrameOutcome {
-  if (err instanceof UnknownTaskError) {
-    metrics.recordError("unknown_task");
-    return trainError("UNKNOWN_TASK", err.message);
-  }
-  if (err instanceof EpisodeNotRunningError) {
-    metrics.recordError("not_running");
-    return trainError("EPISODE_NOT_RUNNING", err.message);
+  if (err instanceof UnknownTaskError || err instanceof EpisodeNotRunningError) {
+    metrics.recordError(errorLabel(err));
+    return trainError(err.code, err.message);
   }
   const failure = sourceFailure(err);
   if (failure) {
-    metrics.recordError(failure.code.toLowerCase());
+    metrics.recordError(failure.label);
     return trainError(failure.code, failure.message);
   }
   throw err;

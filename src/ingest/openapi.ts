@@ -1,19 +1,21 @@
 /**
- * The OpenAPI description of the `/ingest/*` routes the server mounts from `src/ingest/routes.ts`
- * (real alerts into the durable store, which `source: "replay"|"mixed"` resets play back).
+ * The OpenAPI descriptions of the `/ingest/*` routes (real alerts into the durable store, which
+ * `source: "replay"|"mixed"` resets play back), one per route of `INGEST_ROUTES` in
+ * `routes.ts`, which binds each to its method, path and handler.
  *
  * @example
  * ```ts
- * import { INGEST_ROUTES } from "./openapi_ingest.ts";
- * console.assert(INGEST_ROUTES.some((r) => r.path === "/ingest/stats"));
+ * import { INGEST_DOCS } from "./openapi.ts";
+ * console.assert(INGEST_DOCS.stats.responses[200] !== undefined);
  * ```
  *
  * @module
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { ALERT_TYPES } from "../models.ts";
-import { ALERT_SOURCES, ALERT_STATUSES } from "../ingest/normalized_alert.ts";
-import { MAX_PAGE } from "../ingest/store_query.ts";
+import type { RouteDoc } from "../server/route_table.ts";
+import { ALERT_SOURCES, ALERT_STATUSES } from "./normalized_alert.ts";
+import { MAX_PAGE } from "./store_query.ts";
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
@@ -67,11 +69,18 @@ const signed = auth.extend({
   ),
 });
 
-/** The documented ingest routes. */
-export const INGEST_ROUTES = [
-  createRoute({
-    method: "post",
-    path: "/ingest/alerts",
+/** The descriptions of the ingest routes, by route. */
+export const INGEST_DOCS: {
+  /** `POST /ingest/alerts`. */
+  ingest: RouteDoc;
+  /** `POST /ingest/alerts/{format}`. */
+  ingestFormat: RouteDoc;
+  /** `GET /ingest/alerts`. */
+  list: RouteDoc;
+  /** `GET /ingest/stats`. */
+  stats: RouteDoc;
+} = {
+  ingest: {
     tags: ["Ingest"],
     summary: "Ingest real alerts (format detected from the body)",
     description: "Prometheus Alertmanager (v4), Grafana alerting (v1), PagerDuty Events API v2, " +
@@ -79,10 +88,8 @@ export const INGEST_ROUTES = [
       "the same dedup key while open updates one record, a resolve closes it.",
     request: { headers: signed, body: anyBody },
     responses: { 202: json(Accepted, "Stored"), ...postErrors },
-  }),
-  createRoute({
-    method: "post",
-    path: "/ingest/alerts/{format}",
+  },
+  ingestFormat: {
     tags: ["Ingest"],
     summary: "Ingest real alerts of one format",
     request: {
@@ -95,10 +102,8 @@ export const INGEST_ROUTES = [
       404: json(ErrorMessage, "Unknown format"),
       ...postErrors,
     },
-  }),
-  createRoute({
-    method: "get",
-    path: "/ingest/alerts",
+  },
+  list: {
     tags: ["Ingest"],
     summary: "Stored alerts, newest first (paged, filterable)",
     request: {
@@ -126,10 +131,8 @@ export const INGEST_ROUTES = [
       422: json(FieldError, "Invalid query parameter, naming it"),
       ...ingestErrors,
     },
-  }),
-  createRoute({
-    method: "get",
-    path: "/ingest/stats",
+  },
+  stats: {
     tags: ["Ingest"],
     summary: "Open and total stored alerts, and the backlog bound",
     request: { headers: auth },
@@ -140,5 +143,5 @@ export const INGEST_ROUTES = [
       ),
       ...ingestErrors,
     },
-  }),
-];
+  },
+};
