@@ -360,10 +360,12 @@ export class AlertTriageEnv {
   #queuePosition(id: string, field: string): number {
     const w = this.world;
     const a = alertIndex(id);
-    if (a < 0) throw new InvalidActionError(field, `unknown alert id ${JSON.stringify(id)}`);
-    // One message for every alert outside the queue, whatever became of it: how an alert left
+    if (a < 0 || a >= w.alertCount) {
+      throw new InvalidActionError(field, `unknown alert id ${JSON.stringify(id)}`);
+    }
+    // One message for every alert that has left the queue, whatever became of it: how it left
     // (ignored, self-resolved, expired, ...) would name its hidden class.
-    if (a < w.alertCount && w.aOutcome[a] === PENDING) {
+    if (w.aOutcome[a] === PENDING) {
       for (let i = 0; i < w.queueLength; i++) if (w.queue[i] === a) return i;
     }
     throw new InvalidActionError(field, `alert ${id} is not queued`);
