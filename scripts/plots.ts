@@ -31,18 +31,17 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { evaluate } from "../src/eval/evaluate.ts";
-import { getTask, TASK_IDS } from "../tasks/registry.ts";
+import { evaluate } from "../src/eval/mod.ts";
+import { getTask, TASK_IDS } from "../mod.ts";
 import {
+  curveFromLog,
   type CurvePoint,
   learningCurveSvg,
   scoreComparisonSvg,
   scoreRows,
   type SummaryLike,
-} from "../src/plots/charts.ts";
-import { curveFromLog } from "../src/plots/training_log.ts";
-import { DEFAULT_TRAIN, train } from "../src/learn/trainer.ts";
-import { type PolicyFile, policyToFile } from "../src/learn/policy_file.ts";
+} from "../src/notebook/mod.ts";
+import { DEFAULT_TRAIN, type PolicyFile, policyToFile, train } from "../src/learn/mod.ts";
 
 /** Parsed command line. */
 export interface PlotArgs {

@@ -1,6 +1,11 @@
 /**
  * The task registry: look tasks up by id, list them, and build an environment for one.
  *
+ * A new task is one file, `tasks/<id>.ts` exporting a {@link Task}, plus one entry in the
+ * {@link TASKS} list below. A task defined outside this repository (a plugin, a test) is added at
+ * run time with {@link registerTask}, which every lookup (the server's `/reset`, `/tasks`,
+ * evaluation, replay) sees from then on.
+ *
  * @example
  * ```ts
  * import { getTask, makeEnv, TASK_IDS } from "./registry.ts";
@@ -24,16 +29,54 @@ import {
   taskInfo,
 } from "./task.ts";
 
-/** All tasks, easiest first. */
-export const TASKS: readonly Task[] = [easy, medium, hard];
+/** The built-in tasks, easiest first: add a new task's line here. */
+const BUILT_IN: readonly Task[] = [easy, medium, hard];
 
-/** Task identifiers, easiest first. */
-export const TASK_IDS: readonly string[] = TASKS.map((t) => t.id);
+const tasks: Task[] = [...BUILT_IN];
+const taskIds: string[] = tasks.map((t) => t.id);
+const thresholds: Record<string, number> = Object.fromEntries(
+  tasks.map((t) => [t.id, t.successThreshold]),
+);
+
+/** All tasks, easiest first (then any added with {@link registerTask}, in order). */
+export const TASKS: readonly Task[] = tasks;
+
+/** Task identifiers, in the order of {@link TASKS}. */
+export const TASK_IDS: readonly string[] = taskIds;
 
 /** Success threshold per task id. */
-export const SUCCESS_THRESHOLDS: Readonly<Record<string, number>> = Object.fromEntries(
-  TASKS.map((t) => [t.id, t.successThreshold]),
-);
+export const SUCCESS_THRESHOLDS: Readonly<Record<string, number>> = thresholds;
+
+/**
+ * Adds a task at run time, after the built-in ones: from then on {@link getTask},
+ * {@link makeEnv}, {@link TASKS}, {@link TASK_IDS}, {@link SUCCESS_THRESHOLDS} and everything
+ * built on them (the server, evaluation, replay) know it. Throws an `Error` if the id is taken.
+ * Returns a function that removes the task again (for tests).
+ *
+ * @example
+ * ```ts
+ * import { easy } from "./easy.ts";
+ * import { makeEnv, registerTask } from "./registry.ts";
+ * const unregister = registerTask({ ...easy, id: "easy-short", world: { ...easy.world, horizon: 5 } });
+ * console.assert(makeEnv("easy-short").world.config.horizon === 5);
+ * unregister();
+ * ```
+ */
+export function registerTask(task: Task): () => void {
+  if (taskIds.includes(task.id)) {
+    throw new Error(`task ${JSON.stringify(task.id)} is already registered`);
+  }
+  tasks.push(task);
+  taskIds.push(task.id);
+  thresholds[task.id] = task.successThreshold;
+  return () => {
+    const i = tasks.indexOf(task);
+    if (i < 0) return;
+    tasks.splice(i, 1);
+    taskIds.splice(i, 1);
+    delete thresholds[task.id];
+  };
+}
 
 /** Thrown for a task id that does not exist. */
 export class UnknownTaskError extends AlertTriageError {

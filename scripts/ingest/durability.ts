@@ -27,8 +27,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { IngestStore } from "../../src/ingest/store.ts";
-import { verifyStore } from "../../src/ingest/store_verify.ts";
+import { IngestStore, verifyStore } from "../../src/ingest/mod.ts";
 import { freePort, IngestProcess, sleep } from "./spawn_ingest.ts";
 
 const TOKEN = "durability-token";

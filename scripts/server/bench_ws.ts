@@ -18,7 +18,7 @@
  *
  * @module
  */
-import type { Observation } from "../../src/models.ts";
+import type { Observation } from "../../mod.ts";
 import { spawnServer } from "./spawn.ts";
 import { type Policy, rulePolicy } from "./trajectory.ts";
 

@@ -14,7 +14,7 @@
  * @module
  */
 import fc from "fast-check";
-import { ACTION_TYPES } from "../../src/models.ts";
+import { ACTION_TYPES } from "../../mod.ts";
 
 /** One generated HTTP request. */
 export interface FuzzRequest {

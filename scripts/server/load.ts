@@ -13,8 +13,7 @@
  *
  * @module
  */
-import { TASK_IDS } from "../../tasks/registry.ts";
-import type { Observation } from "../../src/models.ts";
+import { type Observation, TASK_IDS } from "../../mod.ts";
 import { spawnServer } from "./spawn.ts";
 import { fnv1a, replayTrajectory, rulePolicy } from "./trajectory.ts";
 import { WsClient } from "./ws_client.ts";

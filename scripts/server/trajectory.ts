@@ -13,10 +13,14 @@
  *
  * @module
  */
-import { RuleBasedAgent } from "../../src/agents/rule_based.ts";
-import type { Action, Observation } from "../../src/models.ts";
-import { parseAction } from "../../src/schemas.ts";
-import { gradeEpisode, makeEnv } from "../../tasks/registry.ts";
+import {
+  type Action,
+  gradeEpisode,
+  makeEnv,
+  type Observation,
+  parseAction,
+  RuleBasedAgent,
+} from "../../mod.ts";
 import { openenvResult, resetTransition, stepTransition } from "../../src/server/wire.ts";
 
 /** FNV-1a over the UTF-16 code units of a string. */

@@ -10,10 +10,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { createAgent } from "../../src/eval/agent_registry.ts";
-import { getTask, gradeEpisode, makeEnv, TASK_IDS } from "../../tasks/registry.ts";
-import { meanInterval } from "../../src/eval/stats.ts";
-import { type Agent, agentContext } from "../../src/agents/agent.ts";
+import { createAgent, meanInterval } from "../../src/eval/mod.ts";
+import { type Agent, agentContext, getTask, gradeEpisode, makeEnv, TASK_IDS } from "../../mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

@@ -16,11 +16,20 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { Rng } from "../../src/rng.ts";
-import { type Agent, agentContext } from "../../src/agents/agent.ts";
-import { RuleBasedAgent, type RuleThresholds } from "../../src/agents/rule_based.ts";
-import { LINEAR_FEATURES, LinearAgent, type LinearParams } from "../../src/agents/linear.ts";
-import { getTask, gradeEpisode, makeEnv, TASK_IDS } from "../../tasks/registry.ts";
+import { Rng } from "../../src/learn/mod.ts";
+import {
+  type Agent,
+  agentContext,
+  getTask,
+  gradeEpisode,
+  LinearAgent,
+  type LinearParams,
+  makeEnv,
+  RuleBasedAgent,
+  type RuleThresholds,
+  TASK_IDS,
+} from "../../mod.ts";
+import { LINEAR_FEATURES } from "../../src/agents/linear.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

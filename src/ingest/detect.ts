@@ -30,7 +30,13 @@ import * as datadog from "./formats/datadog.ts";
 import * as generic from "./formats/generic.ts";
 import * as grafana from "./formats/grafana.ts";
 import * as pagerduty from "./formats/pagerduty.ts";
-import type { AlertVendor, NormalizedAlert, NormalizeOptions } from "./normalized_alert.ts";
+import {
+  addAlertVendor,
+  type AlertVendor,
+  isAlertVendor,
+  type NormalizedAlert,
+  type NormalizeOptions,
+} from "./normalized_alert.ts";
 
 /** What each format module provides. */
 export interface AlertFormat {
@@ -40,8 +46,7 @@ export interface AlertFormat {
   normalize(body: unknown, options?: NormalizeOptions): NormalizedAlert[];
 }
 
-/** The format modules by source name. */
-export const FORMATS: Readonly<Record<AlertVendor, AlertFormat>> = {
+const formats: Record<AlertVendor, AlertFormat> = {
   alertmanager,
   grafana,
   pagerduty,
@@ -49,14 +54,72 @@ export const FORMATS: Readonly<Record<AlertVendor, AlertFormat>> = {
   generic,
 };
 
-/** Order in which {@link detectFormat} tries the formats (see the module doc for why). */
-export const FORMAT_ORDER: readonly AlertVendor[] = [
+const order: AlertVendor[] = [
   "grafana",
   "alertmanager",
   "pagerduty",
   "datadog",
   "generic",
 ];
+
+/** The format modules by source name (built-in, then added with {@link registerAlertFormat}). */
+export const FORMATS: Readonly<Record<AlertVendor, AlertFormat>> = formats;
+
+/** Order in which {@link detectFormat} tries the formats (see the module doc for why). */
+export const FORMAT_ORDER: readonly AlertVendor[] = order;
+
+/** How a format added with {@link registerAlertFormat} is trusted and detected. */
+export interface RegisterFormatOptions {
+  /** Confidence of its alerts when the sender gives none, 0..1 (as in `DEFAULT_CONFIDENCE`). */
+  confidence: number;
+  /**
+   * The format it is tried before in {@link FORMAT_ORDER} (default `generic`, the fallback, so
+   * that a body the new format recognises is not taken as generic JSON).
+   */
+  before?: AlertVendor;
+}
+
+/**
+ * Adds a vendor format at run time: from then on `POST /ingest/alerts` detects it (before
+ * `options.before`), `POST /ingest/alerts/<vendor>` accepts it, the store keeps its alerts under
+ * its name and replays them like any other. The module is a format file like those in
+ * `formats/` (`detect` + `normalize`, its alerts carrying `source: vendor`). Throws an `Error` if
+ * the name is taken; returns a function that removes the format again (for tests).
+ *
+ * @example
+ * ```ts
+ * import { normalizeAny, registerAlertFormat } from "./detect.ts";
+ * import * as generic from "./formats/generic.ts";
+ * const unregister = registerAlertFormat("acme", {
+ *   detect: (b) => typeof b === "object" && b !== null && "acme_id" in b,
+ *   normalize: (b, o) => generic.normalize({ title: "ACME", ...b as object }, o)
+ *     .map((a) => ({ ...a, source: "acme" })),
+ * }, { confidence: 0.6 });
+ * console.assert(normalizeAny({ acme_id: 1 })[0].source === "acme");
+ * unregister();
+ * ```
+ */
+export function registerAlertFormat(
+  vendor: string,
+  format: AlertFormat,
+  options: RegisterFormatOptions,
+): () => void {
+  if (isAlertVendor(vendor)) {
+    throw new Error(`alert format ${JSON.stringify(vendor)} is already registered`);
+  }
+  const before = options.before ?? "generic";
+  const at = order.indexOf(before);
+  if (at < 0) throw new Error(`unknown alert format ${JSON.stringify(before)} in options.before`);
+  const removeVendor = addAlertVendor(vendor, options.confidence);
+  formats[vendor] = format;
+  order.splice(at, 0, vendor);
+  return () => {
+    removeVendor();
+    delete formats[vendor];
+    const i = order.indexOf(vendor);
+    if (i >= 0) order.splice(i, 1);
+  };
+}
 
 /**
  * The format of a parsed JSON body, or `null` if none matches. Detection only looks at

@@ -24,7 +24,7 @@ export type { AlertType };
 
 const AlertTypeSchema = z.enum(ALERT_TYPES);
 
-/** Vendor formats the ingest normalisers understand. */
+/** The built-in vendor formats the ingest normalisers understand. */
 export const ALERT_SOURCES = [
   "alertmanager",
   "grafana",
@@ -32,8 +32,44 @@ export const ALERT_SOURCES = [
   "datadog",
   "generic",
 ] as const;
-/** Which vendor format an alert arrived in: one of {@link ALERT_SOURCES}. */
-export type AlertVendor = typeof ALERT_SOURCES[number];
+/** One of the built-in vendor formats, {@link ALERT_SOURCES}. */
+export type BuiltInVendor = typeof ALERT_SOURCES[number];
+/**
+ * Which vendor format an alert arrived in: one of {@link ALERT_SOURCES}, or a format added with
+ * `registerAlertFormat()` (`detect.ts`); {@link alertVendors} lists them all.
+ */
+export type AlertVendor = BuiltInVendor | (string & NonNullable<unknown>);
+
+/** Default confidence of the formats added at run time, by name. */
+const registeredVendors = new Map<string, number>();
+
+/**
+ * Every vendor format: the built-in ones ({@link ALERT_SOURCES}), then those added at run time.
+ *
+ * @example
+ * ```ts
+ * import { alertVendors } from "./normalized_alert.ts";
+ * console.assert(alertVendors().includes("grafana"));
+ * ```
+ */
+export function alertVendors(): readonly AlertVendor[] {
+  return [...ALERT_SOURCES, ...registeredVendors.keys()];
+}
+
+/** Whether a name is a vendor format (built-in or added at run time). */
+export function isAlertVendor(name: unknown): name is AlertVendor {
+  return typeof name === "string" &&
+    ((ALERT_SOURCES as readonly string[]).includes(name) || registeredVendors.has(name));
+}
+
+/**
+ * Records a vendor added at run time and its default confidence (used by
+ * `registerAlertFormat()` in `detect.ts`, which checks the name first). Returns the remover.
+ */
+export function addAlertVendor(name: string, confidence: number): () => void {
+  registeredVendors.set(name, confidence);
+  return () => void registeredVendors.delete(name);
+}
 /** Lifecycle states of a real alert. */
 export const ALERT_STATUSES = ["firing", "resolved", "acknowledged"] as const;
 /** One of {@link ALERT_STATUSES}. */
@@ -157,7 +193,7 @@ export function visibleSeverity(...candidates: unknown[]): number {
  * Confidence when the sender gives no explicit `confidence` label: how much a source's alerts
  * are trusted. Metric-rule engines (Alertmanager, Grafana) highest, hand-made generic lowest.
  */
-export const DEFAULT_CONFIDENCE: Readonly<Record<AlertVendor, number>> = {
+export const DEFAULT_CONFIDENCE: Readonly<Record<BuiltInVendor, number>> = {
   alertmanager: 0.8,
   grafana: 0.8,
   datadog: 0.75,
@@ -167,7 +203,7 @@ export const DEFAULT_CONFIDENCE: Readonly<Record<AlertVendor, number>> = {
 
 /**
  * Confidence: the first candidate that is a number (or numeric string) in 0..1, else the
- * source's {@link DEFAULT_CONFIDENCE}.
+ * source's {@link DEFAULT_CONFIDENCE} (or the confidence it was registered with).
  *
  * @example
  * ```ts
@@ -181,7 +217,7 @@ export function confidenceFor(source: AlertVendor, ...candidates: unknown[]): nu
     const unit = unitValue(c);
     if (unit !== undefined) return unit;
   }
-  return DEFAULT_CONFIDENCE[source];
+  return DEFAULT_CONFIDENCE[source as BuiltInVendor] ?? registeredVendors.get(source) ?? 0.5;
 }
 
 function unitValue(v: unknown): number | undefined {

@@ -38,9 +38,10 @@ import { DEFAULT_INGEST_CONFIG, type IngestConfig, ingestConfigFromEnv } from ".
 import { normalizeAny, normalizeAs } from "./detect.ts";
 import { IngestFormatError } from "./errors.ts";
 import {
-  ALERT_SOURCES,
   ALERT_STATUSES,
   type AlertVendor,
+  alertVendors,
+  isAlertVendor,
   type NormalizedAlert,
 } from "./normalized_alert.ts";
 import { BacklogFullError, IngestStore, sharedIngestStore } from "./store.ts";
@@ -179,7 +180,7 @@ function listQuery(q: Record<string, string>): ListQuery {
   };
   return {
     status: oneOf("status", q.status, ALERT_STATUSES),
-    source: oneOf("source", q.source, ALERT_SOURCES),
+    source: oneOf("source", q.source, alertVendors()),
     alert_type: oneOf("type", q.type ?? q.alert_type, ALERT_TYPES),
     limit: int("limit", 1, MAX_PAGE),
     offset: int("offset", 0, 1_000_000),
@@ -281,11 +282,11 @@ export const INGEST_ROUTES: readonly ApiRoute<IngestContext>[] = [
     doc: INGEST_DOCS.ingestFormat,
     handler: (c, ctx) => {
       const format = c.req.param("format") as AlertVendor;
-      if (!ALERT_SOURCES.includes(format)) {
+      if (!isAlertVendor(format)) {
         return respond(c, ctx, "POST /ingest/alerts/:format", () => {
           throw new Reply(
             404,
-            `Unknown alert format ${JSON.stringify(format)}; known: ${ALERT_SOURCES.join(", ")}`,
+            `Unknown alert format ${JSON.stringify(format)}; known: ${alertVendors().join(", ")}`,
           );
         });
       }

@@ -7,7 +7,8 @@
  */
 import { deepEqual, equal, fail, match, ok } from "node:assert/strict";
 import { withServer } from "./helpers.ts";
-import { gradeEpisode, makeEnv, RuleBasedAgent, TASK_IDS, toWireScore } from "../../mod.ts";
+import { gradeEpisode, makeEnv, RuleBasedAgent, TASK_IDS } from "../../mod.ts";
+import { toWireScore } from "../../tasks/task.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const PYTHON = `${ROOT}.venv/bin/python`;
