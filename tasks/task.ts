@@ -50,6 +50,11 @@ export interface Task {
   readonly description: string;
   /** Difficulty label. */
   readonly difficulty: Difficulty;
+  /**
+   * Version of the task's definition (world and grader); bumped whenever scores of the same
+   * policy would change, so that published numbers name the version they were measured on.
+   */
+  readonly version: number;
   /** Score needed for success. */
   readonly successThreshold: number;
   /** The world the task simulates. */
@@ -110,6 +115,8 @@ export interface TaskInfo {
   description: string;
   /** Difficulty label. */
   difficulty: Difficulty;
+  /** Version of the task's definition. */
+  version: number;
   /** INVESTIGATE decisions allowed per tick. */
   k: number;
   /** Ticks per episode. */
@@ -125,6 +132,7 @@ export function taskInfo(task: Task): TaskInfo {
     name: task.name,
     description: task.description,
     difficulty: task.difficulty,
+    version: task.version,
     k: task.world.k,
     horizon: task.world.horizon,
     success_threshold: task.successThreshold,

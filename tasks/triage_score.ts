@@ -32,6 +32,12 @@ import { clamp01, round4 } from "../src/numbers.ts";
 import type { Truth } from "../src/models.ts";
 import { type EpisodeOutcome, type GradeResult, survival } from "./task.ts";
 
+/** How every v1 task is scored, in a sentence an agent can act on. */
+export const TRIAGE_SCORING_HINT =
+  "Score: your episode return under the reward table above, normalised between neglecting every " +
+  "incident (0) and perfect triage of the same alerts (1), x the share of the horizon survived. " +
+  "Waste costs: investigate or escalate only what you believe is critical; ignore the noise.";
+
 /** Count of each reward event, plus the episode's noise alerts and incidents. */
 export interface RewardEvents {
   /** Events per reward component. */

@@ -53,6 +53,7 @@ import type { ApiRoute } from "./route_table.ts";
 import type { ServerContext } from "./server_context.ts";
 import type { Session } from "./session.ts";
 import type { SessionStore } from "./session_store.ts";
+import { listTasks } from "../../tasks/registry.ts";
 import { openenvResult, type Transition, WireObservationSchema } from "./wire.ts";
 import { upgradeRoute } from "./ws_route.ts";
 
@@ -64,6 +65,8 @@ export const METADATA = {
   version: VERSION,
   author: "alert-triage contributors",
   documentation_url: "/docs",
+  /** Version of each task's definition (world and grader): scores name the version. */
+  tasks: Object.fromEntries(listTasks().map((t) => [t.id, { version: t.version }])),
 };
 
 /** `GET /schema`: JSON Schemas of the action, the wire observation and the state. */

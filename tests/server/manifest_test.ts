@@ -21,14 +21,15 @@ Deno.test("openenv.yaml names the environment, its version, port 8000 and every 
   match(yaml, /^port: 8000$/m);
   match(yaml, /^description: /m);
   const tasks = [...yaml.matchAll(
-    /- id: (\w+)\n\s+name: (.+)\n\s+difficulty: (\w+)\n\s+k: (\d+)\n\s+horizon: (\d+)\n\s+success_threshold: ([\d.]+)/g,
+    /- id: (\w+)\n\s+name: (.+)\n\s+difficulty: (\w+)\n\s+version: (\d+)\n\s+k: (\d+)\n\s+horizon: (\d+)\n\s+success_threshold: ([\d.]+)/g,
   )].map((m) => ({
     id: m[1],
     name: m[2],
     difficulty: m[3],
-    k: Number(m[4]),
-    horizon: Number(m[5]),
-    success_threshold: Number(m[6]),
+    version: Number(m[4]),
+    k: Number(m[5]),
+    horizon: Number(m[6]),
+    success_threshold: Number(m[7]),
   }));
   deepEqual(tasks, listTasks().map(({ description: _d, ...t }) => t));
 });
