@@ -68,5 +68,5 @@ export { OracleAgent } from "./src/agents/oracle.ts";
 export { ConstantAgent } from "./src/agents/constant.ts";
 export { PROBE_NAMES, ProbeAgent, type ProbeName } from "./src/agents/probes.ts";
 export { LinearAgent, type LinearParams } from "./src/agents/linear.ts";
-export { loadTunedBaseline, TUNED_BASELINES, type TunedBaselineName } from "./src/agents/tuned.ts";
+export { loadTunedBaseline, type TunedBaselineName } from "./src/agents/tuned.ts";
 export { loadPpoAgent, PpoAgent } from "./src/agents/ppo.ts";

@@ -5,9 +5,10 @@ import type { Action } from "../src/models.ts";
 import { parseAction } from "../src/schemas.ts";
 import { getTask } from "../tasks/registry.ts";
 import { snapshot } from "./helpers.ts";
+import { RuleBasedAgent } from "../src/agents/rule_based.ts";
 
 function busyEnv(): AlertTriageEnv {
-  const env = new AlertTriageEnv({ world: getTask("medium").world });
+  const env = new AlertTriageEnv({ world: { ...getTask("medium").world, k: 2 } });
   for (let seed = 0;; seed++) {
     const { observation } = env.reset({ seed });
     if (observation.alerts.length >= 4 && observation.investigation_budget === 2) return env;
@@ -66,7 +67,33 @@ Deno.test("step() rejects an alert that was already handled", () => {
   const env = busyEnv();
   const id = env.observation().alerts[0].id;
   env.step({ alert_id: id, action_type: "IGNORE" });
-  rejects(env, { alert_id: id, action_type: "IGNORE" }, "alert_id", /no longer queued \(ignored/);
+  rejects(env, { alert_id: id, action_type: "IGNORE" }, "alert_id", /^alert A\d+ is not queued$/);
+});
+
+Deno.test("step() names no outcome or class when rejecting an alert that left the queue", () => {
+  // Play an episode, then try every alert that has left the queue: the reason must be the same
+  // sentence whatever became of the alert (ignored, expired, self-resolved, failed, ...).
+  const env = new AlertTriageEnv({ world: getTask("easy").world });
+  env.reset({ seed: 3 });
+  const rules = new RuleBasedAgent();
+  const reasons = new Set<string>();
+  for (let t = 0; t < 12 && !env.state().done; t++) {
+    env.step(rules.act(env.observation()));
+  }
+  const queued = new Set(env.observation().alerts.map((a) => a.id));
+  const seen = env.world.alertCount;
+  for (let i = 1; i <= seen; i++) {
+    const id = `A${i}`;
+    if (queued.has(id)) continue;
+    try {
+      env.step({ alert_id: id, action_type: "IGNORE" });
+      assert.fail(`alert ${id} was accepted`);
+    } catch (e) {
+      assert.ok(e instanceof InvalidActionError);
+      reasons.add(e.reason.replace(/A\d+/, "A#"));
+    }
+  }
+  assert.deepEqual([...reasons], ["alert A# is not queued"]);
 });
 
 Deno.test("step() rejects malformed actions with the field and the reason", () => {

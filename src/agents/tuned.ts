@@ -19,11 +19,11 @@ import type { Agent } from "./agent.ts";
 import { LinearAgent, type LinearParams } from "./linear.ts";
 import { RuleBasedAgent, type RuleThresholds } from "./rule_based.ts";
 
-/** Names of the tuned baselines. */
-export const TUNED_BASELINES = ["rules-tuned", "linear"] as const;
+/** Name of a tuned baseline. */
+export type TunedBaselineName = "rules-tuned" | "linear";
 
-/** One of {@link TUNED_BASELINES}. */
-export type TunedBaselineName = typeof TUNED_BASELINES[number];
+/** Names of the tuned baselines. */
+export const TUNED_BASELINES: readonly TunedBaselineName[] = ["rules-tuned", "linear"];
 
 /** Where the fitted parameters live by default. */
 export const BASELINES_URL: URL = new URL("../../policies/baselines.json", import.meta.url);

@@ -13,7 +13,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ALERT_TYPES } from "../models.ts";
-import type { RouteDoc } from "../server/route_table.ts";
+import type { RouteDoc } from "../http/route_table.ts";
 import { ALERT_SOURCES, ALERT_STATUSES } from "./normalized_alert.ts";
 import { MAX_PAGE } from "./store_query.ts";
 

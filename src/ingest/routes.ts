@@ -47,7 +47,7 @@ import {
 import { BacklogFullError, IngestStore, sharedIngestStore } from "./store.ts";
 import { BadCursorError, type ListQuery, MAX_PAGE } from "./store_query.ts";
 import { INGEST_DOCS } from "./openapi.ts";
-import { type ApiRoute, mountRoutes } from "../server/route_table.ts";
+import { type ApiRoute, mountRoutes } from "../http/route_table.ts";
 
 /** Options of {@link createIngestApp}. */
 export interface IngestAppOptions {

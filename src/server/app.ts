@@ -30,7 +30,7 @@ import { DEFAULT_OPTIONS, type ServerOptions } from "./server_config.ts";
 import { HttpError } from "./http_errors.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument, REFERENCE_ROUTES } from "./openapi.ts";
-import { allowedMethods, type ApiRoute, mountRoutes } from "./route_table.ts";
+import { allowedMethods, type ApiRoute, mountRoutes } from "../http/route_table.ts";
 import { OPENENV_ROUTES } from "./routes_openenv.ts";
 import { SEED_ROUTES } from "./routes_seed.ts";
 import type { ServerContext } from "./server_context.ts";

@@ -20,7 +20,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { Scalar } from "@scalar/hono-api-reference";
 import { ActionSchema } from "../schemas.ts";
 import { ENV_DESCRIPTION, VERSION } from "./server_config.ts";
-import { type ApiRoute, documentRoutes } from "./route_table.ts";
+import { type ApiRoute, documentRoutes } from "../http/route_table.ts";
 
 /** The OpenAPI description of a JSON response. */
 export interface JsonResponse<T extends z.ZodType = z.ZodType> {

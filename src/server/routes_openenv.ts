@@ -49,7 +49,7 @@ import {
   type ResetParams,
   StepBodyDocSchema,
 } from "./request_schemas.ts";
-import type { ApiRoute } from "./route_table.ts";
+import type { ApiRoute } from "../http/route_table.ts";
 import type { ServerContext } from "./server_context.ts";
 import type { Session } from "./session.ts";
 import type { SessionStore } from "./session_store.ts";

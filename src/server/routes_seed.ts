@@ -45,7 +45,7 @@ import {
   SeedResetBodySchema,
   StepBodySchema,
 } from "./request_schemas.ts";
-import type { ApiRoute } from "./route_table.ts";
+import type { ApiRoute } from "../http/route_table.ts";
 import { httpReset, httpStep } from "./routes_openenv.ts";
 import type { ServerContext } from "./server_context.ts";
 import { seedResult } from "./wire.ts";

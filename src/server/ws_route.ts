@@ -14,7 +14,7 @@
  */
 import { HttpError } from "./http_errors.ts";
 import { ErrorMessageSchema, jsonContent } from "./openapi.ts";
-import type { ApiRoute } from "./route_table.ts";
+import type { ApiRoute } from "../http/route_table.ts";
 import type { ServerContext } from "./server_context.ts";
 import { isUpgrade, type SocketProtocol, upgradeSession } from "./ws_socket.ts";
 

@@ -3,7 +3,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { IngestStore } from "../../src/ingest/store.ts";
 import { createApp } from "../../src/server/app.ts";
-import { allowedMethods, type ApiRoute, routingPath } from "../../src/server/route_table.ts";
+import { allowedMethods, type ApiRoute, routingPath } from "../../src/http/route_table.ts";
 
 /** The `Allow` answers the server gave when they were listed by hand (before the tables). */
 const ALLOW: Record<string, string> = {
