@@ -59,9 +59,9 @@ const SeedResult = z.object({
   reward: z.union([z.number(), z.null()]),
   done: z.boolean(),
   info: z.record(z.string(), z.unknown()).describe(
-    "Diagnostics: reward_components, terminated, truncated, last_action_error, damage, " +
-      "failures, seed, action_mask, and at the end of an episode task_score, " +
-      "task_score_breakdown, success",
+    "Diagnostics: reward_components, terminated, truncated, last_action_error, seed, " +
+      "action_mask, and at the end of an episode damage, failures, task_score, " +
+      "task_score_breakdown, success (hidden state is never sent while the episode runs)",
   ),
 });
 
