@@ -22,7 +22,7 @@
 import { DEFAULT_WORLD } from "../src/sim/world_config.ts";
 import { pickServices } from "../src/sim/services.ts";
 import type { AlertTruth } from "../src/models.ts";
-import { gradeTriage, TRIAGE_SCORING_HINT } from "./triage_score.ts";
+import { gradeTriage, TRIAGE_SCORING_HINT, TRIAGE_SHAPING } from "./triage_score.ts";
 import type { EpisodeOutcome, GradeResult, Task } from "./task.ts";
 
 /**
@@ -85,4 +85,5 @@ export const easy: Task = {
   },
   grade: gradeEasy,
   scoringHint: SCORING_HINT,
+  shaping: TRIAGE_SHAPING,
 };

@@ -23,7 +23,7 @@
  */
 import { DEFAULT_WORLD } from "../src/sim/world_config.ts";
 import { SERVICE_CATALOG } from "../src/sim/services.ts";
-import { gradeTriage, TRIAGE_SCORING_HINT } from "./triage_score.ts";
+import { gradeTriage, TRIAGE_SCORING_HINT, TRIAGE_SHAPING } from "./triage_score.ts";
 import type { EpisodeOutcome, GradeResult, Task } from "./task.ts";
 
 /** How `hard` is scored, as told to agents (the LLM agent's prompt). */
@@ -68,4 +68,5 @@ export const hard: Task = {
   },
   grade: gradeHard,
   scoringHint: SCORING_HINT,
+  shaping: TRIAGE_SHAPING,
 };

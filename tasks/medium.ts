@@ -23,7 +23,7 @@
  */
 import { DEFAULT_WORLD } from "../src/sim/world_config.ts";
 import { pickServices } from "../src/sim/services.ts";
-import { gradeTriage, TRIAGE_SCORING_HINT } from "./triage_score.ts";
+import { gradeTriage, TRIAGE_SCORING_HINT, TRIAGE_SHAPING } from "./triage_score.ts";
 import type { EpisodeOutcome, GradeResult, Task } from "./task.ts";
 
 /** How `medium` is scored, as told to agents (the LLM agent's prompt). */
@@ -77,4 +77,5 @@ export const medium: Task = {
   },
   grade: gradeMedium,
   scoringHint: SCORING_HINT,
+  shaping: TRIAGE_SHAPING,
 };

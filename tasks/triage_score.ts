@@ -30,7 +30,13 @@
 import { REWARD_COMPONENTS, REWARD_TABLE, type RewardComponent } from "../src/rewards.ts";
 import { clamp01, round4 } from "../src/numbers.ts";
 import type { Truth } from "../src/models.ts";
-import { type EpisodeOutcome, type GradeResult, survival } from "./task.ts";
+import {
+  type EpisodeOutcome,
+  type GradeResult,
+  NO_SHAPING,
+  type ShapingTable,
+  survival,
+} from "./task.ts";
 
 /** How every v1 task is scored, in a sentence an agent can act on. */
 export const TRIAGE_SCORING_HINT =
@@ -149,3 +155,17 @@ export function gradeTriage(
   for (const c of REWARD_COMPONENTS) components[c] = t.events.counts[c];
   return { score: round4(score), components, success: score >= threshold };
 }
+
+/**
+ * The grader-aligned dense reward of the v1 tasks, for the truth-reading training ablation
+ * (`--reward grader`): the reward table's incident, failure and waste events attributed to the
+ * alert that caused them, over a typical episode span of 500 (the trainer's terminal correction
+ * then makes an episode's return exactly proportional to its score).
+ */
+export const TRIAGE_SHAPING: ShapingTable = {
+  ...NO_SHAPING,
+  resolved: 10 / 500,
+  failed: -18 / 500,
+  wasteInvestigate: -2 / 500,
+  wasteEscalate: -3 / 500,
+};

@@ -6,6 +6,8 @@ import { gradeHard } from "../tasks/hard.ts";
 import { gradeMedium } from "../tasks/medium.ts";
 import { episodeOutcome, getTask, makeEnv, TASK_IDS } from "../tasks/registry.ts";
 import { toWireScore } from "../tasks/task.ts";
+import { triageScore } from "../tasks/triage_score.ts";
+import { round4 } from "../src/numbers.ts";
 import { mixedDecisions } from "./helpers.ts";
 
 let next = 0;
@@ -78,95 +80,96 @@ function truth(alerts: AlertTruth[], incidents: IncidentTruth[] = [], damage = 0
   };
 }
 
-Deno.test("gradeEasy() scores the documented worked example 0.75", () => {
-  const alerts = [
-    ...[1, 2, 3].map(() => alert("critical", "investigated")),
-    alert("critical", "ignored"),
-    ...Array.from({ length: 12 }, () => alert("noise", "ignored")),
-    ...Array.from({ length: 4 }, () => alert("noise", "investigated")),
-    alert("noise", "pending"),
-    alert("critical", "dropped"),
-  ];
-  const g = gradeEasy({ truth: truth(alerts), steps: 30, horizon: 30, terminated: false });
-  assert.equal(g.score, 0.75);
-  assert.equal(g.components.critical_actions, 4);
-  assert.equal(g.components.other_actions, 16);
-  assert.equal(g.success, true);
-});
-
-Deno.test("gradeEasy() multiplies by survival when the system collapsed", () => {
-  const alerts = [alert("critical", "investigated"), alert("noise", "ignored")];
-  const g = gradeEasy({ truth: truth(alerts), steps: 15, horizon: 30, terminated: true });
-  assert.equal(g.score, 0.5);
-  assert.equal(g.success, false);
-});
-
-Deno.test("gradeEasy() counts symptoms and transients left alone as correct, investigated as not", () => {
-  const alerts = [
-    alert("symptom", "cleared"),
-    alert("transient", "self_resolved"),
-    alert("transient", "investigated"),
-    alert("noise", "expired"),
-  ];
-  const g = gradeEasy({ truth: truth(alerts), steps: 30, horizon: 30, terminated: false });
-  assert.equal(g.components.other_correct, 2);
-  assert.equal(g.components.critical_accuracy, 1, "no critical actions counts as 1");
-  assert.equal(g.score, 0.75);
-});
-
-Deno.test("gradeMedium() scores the documented worked example 0.478", () => {
+Deno.test("triageScore() scores the documented worked example: (30 + 54) / (77 + 54)", () => {
   const incidents = [
-    incident(0, "auth", "resolved", 0.9),
-    incident(1, "auth", "resolved", 0.8),
-    incident(2, "auth", "failed", 0.7),
-    incident(3, "auth", "active", 0.9), // cut by the horizon: not counted
+    incident(0, "db-primary", "resolved"), // can cascade: +10 +5
+    incident(1, "auth", "resolved"), // +10
+    incident(2, "cache", "failed"), // -10
+    incident(3, "auth", "active"), // cut by the horizon: not counted
   ];
   const alerts = [
-    ...Array.from({ length: 20 }, () => alert("noise", "investigated")),
-    ...Array.from({ length: 4 }, () => alert("noise", "escalation_resolved")),
-    alert("critical", "investigated"),
+    alert("critical", "ignored"), // -8 (the failed incident's root)
+    ...Array.from({ length: 10 }, () => alert("noise", "ignored")), // +30
+    alert("noise", "investigated"), // -2
+    alert("noise", "investigated"), // -2
+    alert("noise", "escalation_resolved"), // -3
+    alert("noise", "expired"), // 0, but counted in the ceiling
+    alert("noise", "pending"), // not counted
   ];
-  const g = gradeMedium({
-    truth: truth(alerts, incidents),
+  const outcome = { truth: truth(alerts, incidents), steps: 40, horizon: 40, terminated: false };
+  const t = triageScore(outcome);
+  assert.equal(t.achieved, 30);
+  assert.equal(t.floor, -54);
+  assert.equal(t.ceiling, 77);
+  assert.equal(round4(t.normalized), 0.6412);
+  for (const id of TASK_IDS) {
+    const g = getTask(id).grade(outcome);
+    assert.equal(g.score, 0.6412);
+    assert.equal(g.components.return, 30);
+    assert.equal(g.components.false_positive_ignored, 10);
+    assert.equal(g.components.unnecessary_investigation, 2);
+    assert.equal(g.components.wasted_escalation, 1);
+  }
+});
+
+Deno.test("triageScore(): waste costs, survival multiplies, and active incidents count when terminated", () => {
+  const base = [alert("critical", "investigated"), alert("noise", "ignored")];
+  const incidents = [incident(0, "auth", "resolved")];
+  const clean = gradeMedium({
+    truth: truth(base, incidents),
     steps: 40,
     horizon: 40,
     terminated: false,
   });
-  assert.equal(g.components.weighted_resolved, 0.7083);
-  assert.equal(g.components.efficiency, 0.675);
-  assert.equal(g.score, 0.4781);
-  assert.equal(g.success, false);
-});
-
-Deno.test("gradeHard() scores the documented worked example 0.652", () => {
-  const incidents = [
-    incident(0, "db-primary", "resolved"),
-    incident(1, "auth", "resolved"),
-    incident(2, "cache", "failed"),
-  ];
-  const g = gradeHard({
-    truth: truth([], incidents, 12),
-    steps: 50,
-    horizon: 50,
+  assert.equal(clean.score, 1);
+  const wasteful = gradeMedium({
+    truth: truth([...base, alert("transient", "investigated")], incidents),
+    steps: 40,
+    horizon: 40,
     terminated: false,
   });
-  assert.equal(g.components.prevented, 3.6);
-  assert.equal(g.components.max_possible, 4.6);
-  assert.equal(g.components.instability, 0.6);
-  assert.equal(g.score, 0.6522);
-  assert.equal(g.success, true);
-});
-
-Deno.test("gradeHard() never goes below 0 and counts active incidents when terminated", () => {
-  const incidents = [incident(0, "auth", "failed"), incident(1, "auth", "active")];
-  const g = gradeHard({
-    truth: truth([], incidents, 80),
+  assert.ok(wasteful.score < clean.score, "an investigation of a transient costs");
+  const collapsed = gradeEasy({
+    truth: truth(base, incidents),
+    steps: 15,
+    horizon: 30,
+    terminated: true,
+  });
+  assert.equal(collapsed.score, 0.5);
+  const cut = gradeHard({
+    truth: truth([], [incident(0, "auth", "failed"), incident(1, "auth", "active")], 80),
     steps: 10,
     horizon: 50,
     terminated: true,
   });
-  assert.equal(g.score, 0);
-  assert.equal(g.components.max_possible, 2);
+  assert.equal(cut.components.incidents, 2);
+  // return -10 (one failure) between floor -36 and ceiling +20, x survival 10/50
+  assert.equal(cut.score, round4((-10 + 36) / (20 + 36) * 0.2));
+});
+
+Deno.test("property: the grader's return is the environment's return, and always-DELAY scores the floor", () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...TASK_IDS),
+      fc.nat({ max: 1e9 }),
+      fc.boolean(),
+      (id, seed, idle) => {
+        const env = makeEnv(id);
+        let { observation } = env.reset({ seed });
+        let ret = 0;
+        for (let step = 0;; step++) {
+          const r = env.step(idle ? { decisions: [] } : mixedDecisions(observation, step));
+          ret += r.reward.value;
+          observation = r.observation;
+          if (r.terminated || r.truncated) break;
+        }
+        const g = getTask(id).grade(episodeOutcome(env));
+        assert.equal(g.components.return, round4(ret));
+        if (idle && !env.world.terminated) assert.equal(g.score, 0);
+      },
+    ),
+    { numRuns: 60 },
+  );
 });
 
 Deno.test("toWireScore() keeps scores strictly inside (0, 1)", () => {
