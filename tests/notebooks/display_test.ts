@@ -46,7 +46,7 @@ Deno.test("showObservation lists every queued alert, with decisions when given",
     assert.ok(b["text/plain"].includes(a.id));
   }
   assert.ok(b["text/html"].includes("INVESTIGATE"));
-  assert.match(b["text/plain"], /budget 2/);
+  assert.match(b["text/plain"], /budget 1/);
   assert.equal(decisionsOf(action).size, observation.alerts.length);
   const empty = showObservation({ ...observation, alerts: [], queue_length: 0 }).bundle();
   assert.match(empty["text/plain"], /no alerts queued/);

@@ -245,7 +245,9 @@ Deno.test("GET /health, /metadata and /schema answer like openenv-core", async (
       "version",
       "author",
       "documentation_url",
+      "tasks",
     ]);
+    deepEqual(meta.tasks, { easy: { version: 1 }, medium: { version: 1 }, hard: { version: 1 } });
     const schema = (await get(url + "/schema")).body;
     deepEqual(schema.action, JSON_SCHEMAS.action);
     deepEqual(schema.state, JSON_SCHEMAS.state);
