@@ -4,7 +4,7 @@
  * two across policies, and how often the budget binds (ticks on which the truth-reading oracle
  * has more critical alerts queued than it may investigate).
  *
- * Usage: deno run -A scripts/tasks/alignment.ts [--seeds 200] [--tasks easy,medium,hard]
+ * Usage: deno task alignment [--seeds 200] [--tasks easy,medium,hard]
  *        [--agents a,b,...] [--json FILE]
  *
  * @module

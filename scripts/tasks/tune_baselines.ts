@@ -10,7 +10,7 @@
  *
  * The objective is the task's own grader score (mean over the training seeds of one round).
  *
- * Usage: deno run -A scripts/tasks/tune_baselines.ts [--tasks easy,medium,hard] [--iterations 12]
+ * Usage: deno task tune [--tasks easy,medium,hard] [--iterations 12]
  *        [--population 24] [--seeds 40] [--out policies/baselines.json]
  *
  * @module
