@@ -63,12 +63,6 @@ export interface TrainArgs {
   evalEpisodes: number;
 }
 
-/** Default steps per task (enough to pass the targets; see BENCHMARKS.md). */
-export const DEFAULT_STEPS: Readonly<Record<string, number>> = {
-  easy: 300_000,
-  medium: 500_000,
-  hard: 400_000,
-};
 
 /** Parses `--flag value` pairs; throws {@link UsageError} on an unknown flag or a bad value. */
 export function parseTrainArgs(argv: readonly string[]): TrainArgs {
@@ -161,7 +155,7 @@ function progressLine(r: UpdateReport, taskId: string, tty: boolean): string {
 
 async function trainOne(taskId: string, args: TrainArgs): Promise<void> {
   const task = getTask(taskId);
-  const steps = Number.isFinite(args.steps) ? args.steps : DEFAULT_STEPS[taskId] ?? 300_000;
+  const steps = Number.isFinite(args.steps) ? args.steps : getTask(taskId).trainingSteps ?? 400_000;
   const tty = Deno.stdout.isTerminal();
   const enc = new TextEncoder();
   const logEvery = Math.max(1, Math.floor(steps / (args.envs * args.rollout) / 20));

@@ -86,4 +86,5 @@ export const easy: Task = {
   grade: gradeEasy,
   scoringHint: SCORING_HINT,
   shaping: TRIAGE_SHAPING,
+  trainingSteps: 400_000,
 };

@@ -69,4 +69,5 @@ export const hard: Task = {
   grade: gradeHard,
   scoringHint: SCORING_HINT,
   shaping: TRIAGE_SHAPING,
+  trainingSteps: 400_000,
 };

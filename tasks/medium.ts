@@ -78,4 +78,5 @@ export const medium: Task = {
   grade: gradeMedium,
   scoringHint: SCORING_HINT,
   shaping: TRIAGE_SHAPING,
+  trainingSteps: 400_000,
 };

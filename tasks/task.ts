@@ -68,6 +68,8 @@ export interface Task {
    * without them trains on the terminal score only.
    */
   readonly shaping?: ShapingTable;
+  /** Default environment steps of `deno task train` for this task (see BENCHMARKS.md). */
+  readonly trainingSteps?: number;
 }
 
 /**
