@@ -51,8 +51,15 @@ interface Transport {
 }
 
 /** The observation and done flag of any transport's reply. */
-function unwrap(reply: any): { obs: Observation | null; done: boolean } {
-  const r = reply?.data ?? reply?.result?.structuredContent ?? reply;
+function unwrap(reply: unknown): { obs: Observation | null; done: boolean } {
+  type Reply = {
+    data?: Reply;
+    result?: { structuredContent?: Reply };
+    observation?: Observation;
+    done?: boolean;
+  };
+  const x = reply as Reply | undefined;
+  const r = x?.data ?? x?.result?.structuredContent ?? x;
   return { obs: r?.observation ?? null, done: Boolean(r?.done) };
 }
 
