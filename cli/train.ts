@@ -63,7 +63,6 @@ export interface TrainArgs {
   evalEpisodes: number;
 }
 
-
 /** Parses `--flag value` pairs; throws {@link UsageError} on an unknown flag or a bad value. */
 export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   const flags = new Map<string, string>();
