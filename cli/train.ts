@@ -11,7 +11,7 @@
  * Flags: `--task easy|medium|hard|all`, `--steps N` (environment steps), `--seed N`,
  * `--out PATH` (file, or directory for `--task all`; default `policies/`), `--envs N`,
  * `--rollout N` (steps per environment per update), `--lr X`, `--ent X`, `--epochs N`,
- * `--minibatches N`, `--hidden 32,32` (actor widths), `--reward grader|env`, `--eval N` (held-out episodes,
+ * `--minibatches N`, `--hidden 32,32` (actor widths), `--reward env|grader`, `--credit none|components`, `--eval N` (held-out episodes,
  * default 200; 0 to skip). A progress bar is drawn on a terminal; otherwise a log line is
  * printed every few updates.
  *
@@ -59,6 +59,9 @@ export interface TrainArgs {
   hidden: number[];
   /** Training reward. */
   reward: "grader" | "env";
+  /** Per-alert credit of the env reward: `components` shares each reward component among the
+   * decisions that could cause it (public information only); `none` shares it all. */
+  credit: "none" | "components";
   /** Held-out evaluation episodes. */
   evalEpisodes: number;
 }
@@ -86,6 +89,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     "minibatches",
     "hidden",
     "reward",
+    "credit",
     "eval",
   ];
   for (const k of flags.keys()) {
@@ -108,8 +112,13 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   if (reward !== "grader" && reward !== "env") {
     throw new UsageError(`--reward must be grader or env`);
   }
+  const credit = flags.get("credit") ?? "none";
+  if (credit !== "none" && credit !== "components") {
+    throw new UsageError(`--credit must be none or components`);
+  }
   return {
     tasks,
+    credit,
     steps: num("steps", NaN),
     seed: Math.floor(num("seed", 1)),
     out: flags.get("out") ?? "policies/",
@@ -174,6 +183,7 @@ async function trainOne(taskId: string, args: TrainArgs): Promise<void> {
     numMinibatches: args.minibatches,
     policy: { actorHidden: args.hidden },
     reward: args.reward,
+    componentCredit: args.credit === "components",
   }, (r) => {
     if (tty) Deno.stdout.writeSync(enc.encode(`\r\x1b[2K${progressLine(r, taskId, true)}`));
     else if (r.update % logEvery === 0 || r.update === r.updates) {
@@ -192,6 +202,7 @@ async function trainOne(taskId: string, args: TrainArgs): Promise<void> {
     learning_rate: args.lr,
     ent_coef: args.ent,
     reward: args.reward,
+    credit: args.credit,
     wall_time_s: Math.round(result.elapsedMs / 100) / 10,
     final_train_score: Math.round(trainScore * 1000) / 1000,
     deno: Deno.version.deno,

@@ -170,6 +170,7 @@ export function retrainHistory(file: PolicyFile): {
     entCoef: Number(t.ent_coef ?? DEFAULT_TRAIN.entCoef),
     policy: { actorHidden: file.spec.actorHidden },
     reward: (t.reward ?? DEFAULT_TRAIN.reward) as "grader" | "env",
+    componentCredit: t.credit === "components",
   });
   const actor = policyToFile(result.policy, file.task, task.world).actor;
   return { history: result.history, reproduced: actor === file.actor };

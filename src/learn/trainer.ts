@@ -46,6 +46,8 @@ export interface TrainConfig extends PpoConfig {
   rewardScale: number;
   /** Multiplier on the environment's reward when `reward` is `env`. */
   envRewardScale: number;
+  /** With `reward: "env"`, credit reward components to the decisions that could cause them. */
+  componentCredit: boolean;
   /** When the grader reward's terminal correction applies (see `VectorEnvOptions`). */
   correction: "always" | "termination" | "never";
 }
@@ -61,6 +63,7 @@ export const DEFAULT_TRAIN: Omit<TrainConfig, "task"> = {
   reward: "env",
   rewardScale: 10,
   envRewardScale: 0.02,
+  componentCredit: false,
   correction: "termination",
 };
 
@@ -109,6 +112,7 @@ export function train(config: TrainConfig, onUpdate?: (r: UpdateReport) => void)
     reward: config.reward,
     rewardScale: config.rewardScale,
     envRewardScale: config.envRewardScale,
+    componentCredit: config.componentCredit,
     correction: config.correction,
   });
   const policy = new SlotPolicy({ ...config.policy, slots: vec.slots });

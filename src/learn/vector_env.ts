@@ -43,6 +43,7 @@ import type { Task } from "../../tasks/task.ts";
 import { round4 } from "../numbers.ts";
 import { FeatureEncoder, GLOBAL_FEATURES, NUM_ACTIONS, SLOT_FEATURES } from "./features.ts";
 import { GraderShaping, shapingTable } from "./reward_shaping.ts";
+import { creditByComponents } from "./component_credit.ts";
 
 /** Exclusive upper bound of training episode seeds (evaluation uses seeds from 10,000,000). */
 export const TRAIN_SEED_LIMIT = 1_000_000;
@@ -68,6 +69,11 @@ export interface VectorEnvOptions {
    * shaping: it keeps returns in the range a critic fits well and reads nothing hidden.
    */
   envRewardScale?: number;
+  /**
+   * With the environment's reward, share each reward component among the alerts whose decision
+   * this step could have caused it (`component_credit.ts`; public information only). Default false.
+   */
+  componentCredit?: boolean;
   /**
    * When the grader reward adds its terminal correction (`scale x score - shaped return`):
    * at every episode end (`always`, the return is exactly `scale x score`), only when the
@@ -151,6 +157,7 @@ export class VectorEnv {
   readonly #encoder: FeatureEncoder;
   readonly #shaping: GraderShaping[];
   readonly #envScale: number;
+  readonly #componentCredit: boolean;
   readonly #actionViews: Int8Array[];
   readonly #running: Float64Array;
   readonly #runningTrain: Float64Array;
@@ -198,6 +205,7 @@ export class VectorEnv {
     this.#encoder = new FeatureEncoder(cfg, S);
     this.#useGrader = (options.reward ?? "grader") === "grader";
     this.#envScale = options.envRewardScale ?? 1;
+    this.#componentCredit = options.componentCredit ?? false;
     this.#correction = options.correction ?? "termination";
     this.#grade = options.grade ?? true;
     if (this.#useGrader && !this.#grade) {
@@ -236,6 +244,19 @@ export class VectorEnv {
       const envReward = w.lastReward();
       const shaped = shaping.after();
       let reward = this.#useGrader ? shaped : envReward * this.#envScale;
+      if (!this.#useGrader && this.#componentCredit) {
+        this.eventCount[i] = creditByComponents(
+          w.rewardCounts,
+          this.actions,
+          this.slotAlert,
+          i * S,
+          S,
+          this.#envScale,
+          this.eventAlert,
+          this.eventValue,
+          i * this.eventCapacity,
+        );
+      }
       if (this.#useGrader) {
         const c = shaping.eventCount, off = i * this.eventCapacity;
         for (let k = 0; k < c; k++) {
