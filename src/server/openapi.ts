@@ -92,7 +92,9 @@ export function openApiDocument(
 ): ReturnType<OpenAPIHono["getOpenAPI31Document"]> {
   const app = new OpenAPIHono();
   documentRoutes(app.openAPIRegistry, routes);
-  app.openAPIRegistry.register("Action", ActionSchema);
+  // A clone made here, after `@hono/zod-openapi` extended zod: the core schema may have been built
+  // first (by a program that imported `mod.ts` before the server), without `.openapi()`.
+  app.openAPIRegistry.register("Action", ActionSchema.clone());
   return app.getOpenAPI31Document({
     openapi: "3.1.0",
     info: {
