@@ -23,6 +23,10 @@
  *
  * @module
  */
+import type { Action } from "../src/models.ts";
+import { imitate, type Teacher } from "../src/learn/imitation.ts";
+import { loadTunedBaseline } from "../src/agents/tuned.ts";
+import type { SlotPolicy } from "../src/learn/policy.ts";
 import { RuleBasedAgent } from "../src/agents/rule_based.ts";
 import { PpoAgent } from "../src/agents/ppo.ts";
 import { scoreAgent } from "../src/eval/score_agent.ts";
@@ -62,6 +66,8 @@ export interface TrainArgs {
   /** Per-alert credit of the env reward: `components` shares each reward component among the
    * decisions that could cause it (public information only); `none` shares it all. */
   credit: "none" | "components";
+  /** Warm start: behaviour-clone this observation-only baseline before PPO (`none`: off). */
+  imitate: "none" | "linear" | "rules-tuned";
   /** Held-out evaluation episodes. */
   evalEpisodes: number;
 }
@@ -90,6 +96,7 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
     "hidden",
     "reward",
     "credit",
+    "imitate",
     "eval",
   ];
   for (const k of flags.keys()) {
@@ -116,9 +123,14 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   if (credit !== "none" && credit !== "components") {
     throw new UsageError(`--credit must be none or components`);
   }
+  const imitate = flags.get("imitate") ?? "none";
+  if (imitate !== "none" && imitate !== "linear" && imitate !== "rules-tuned") {
+    throw new UsageError(`--imitate must be none, linear or rules-tuned`);
+  }
   return {
     tasks,
     credit,
+    imitate,
     steps: num("steps", NaN),
     seed: Math.floor(num("seed", 1)),
     out: flags.get("out") ?? "policies/",
@@ -161,6 +173,11 @@ function progressLine(r: UpdateReport, taskId: string, tty: boolean): string {
   }% ${text}`;
 }
 
+/** Teacher episodes of the behaviour-cloning warm start. */
+const IMITATION_EPISODES = 200;
+/** Passes over them. */
+const IMITATION_EPOCHS = 10;
+
 async function trainOne(taskId: string, args: TrainArgs): Promise<void> {
   const task = getTask(taskId);
   const steps = Number.isFinite(args.steps) ? args.steps : getTask(taskId).trainingSteps ?? 400_000;
@@ -170,9 +187,29 @@ async function trainOne(taskId: string, args: TrainArgs): Promise<void> {
   console.log(
     `training ${taskId}: ${steps} steps, seed ${args.seed}, ${args.envs} envs x ${args.rollout}`,
   );
+  let init: ((policy: SlotPolicy) => void) | undefined;
+  if (args.imitate !== "none") {
+    const teacher = await loadTunedBaseline(args.imitate, taskId, task.world.services);
+    init = (policy) => {
+      // The tuned baselines decide synchronously from the observation alone.
+      const observer: Teacher = {
+        act: (o) => teacher.act(o, { state: () => ({}) as never }) as Action,
+      };
+      const fit = imitate(policy, task, observer, {
+        episodes: IMITATION_EPISODES,
+        epochs: IMITATION_EPOCHS,
+        seed: args.seed,
+      });
+      console.log(
+        `warm start: cloned ${args.imitate} on ${fit.samples} observations ` +
+          `(${IMITATION_EPISODES} training episodes), accuracy ${fit.accuracy.toFixed(3)}`,
+      );
+    };
+  }
   const result = train({
     ...DEFAULT_TRAIN,
     task,
+    init,
     totalSteps: steps,
     seed: args.seed,
     numEnvs: args.envs,
@@ -203,6 +240,7 @@ async function trainOne(taskId: string, args: TrainArgs): Promise<void> {
     ent_coef: args.ent,
     reward: args.reward,
     credit: args.credit,
+    imitate: args.imitate,
     wall_time_s: Math.round(result.elapsedMs / 100) / 10,
     final_train_score: Math.round(trainScore * 1000) / 1000,
     deno: Deno.version.deno,

@@ -48,6 +48,8 @@ export interface TrainConfig extends PpoConfig {
   envRewardScale: number;
   /** With `reward: "env"`, credit reward components to the decisions that could cause them. */
   componentCredit: boolean;
+  /** Called on the freshly initialised policy before training (e.g. a behaviour-cloning warm start). */
+  init?: (policy: SlotPolicy) => void;
   /** When the grader reward's terminal correction applies (see `VectorEnvOptions`). */
   correction: "always" | "termination" | "never";
 }
@@ -117,6 +119,7 @@ export function train(config: TrainConfig, onUpdate?: (r: UpdateReport) => void)
   });
   const policy = new SlotPolicy({ ...config.policy, slots: vec.slots });
   policy.init(new Rng(root.uint32()));
+  config.init?.(policy);
   const sampleRng = new Rng(root.uint32());
   const shuffleRng = new Rng(root.uint32());
   const adam = new Adam(policy.params.length, { lr: config.learningRate, eps: 1e-5 });
