@@ -9,7 +9,10 @@
  * - `unnecessary_investigation`, and `critical_resolved` with its `cascade_prevented` bonus (up
  *   to the number of INVESTIGATEs; the rest are escalations completing), go to the INVESTIGATE
  *   decisions;
- * - `wasted_escalation` goes to the ESCALATE decisions.
+ * - `wasted_escalation` goes to the ESCALATE decisions;
+ * - resolutions the step's investigations cannot explain came from escalations completing: they go
+ *   to the escalations that completed this step (`completed`: the agent's own earlier ESCALATE
+ *   decisions, known from the specialist queue's public length; first in, first out).
  *
  * Whatever cannot be placed (system failures, escalations completing) stays shared by every
  * decision of the step. Nothing here reads an alert's hidden class: within a group every alert
@@ -47,6 +50,8 @@ export function creditByComponents(
   outAlert: Int32Array,
   outValue: Float64Array,
   outOff: number,
+  completed: ArrayLike<number> = [],
+  completedCount = 0,
 ): number {
   let inv = 0, ign = 0, esc = 0;
   for (let j = 0; j < slots; j++) {
@@ -59,10 +64,13 @@ export function creditByComponents(
   const c = (name: keyof typeof REWARD_INDEX) => counts[REWARD_INDEX[name]];
   let invValue = c("unnecessary_investigation") * REWARD_TABLE.unnecessary_investigation;
   const resolved = c("critical_resolved");
-  if (resolved > 0 && inv > 0) {
+  const resolvedValue = resolved * REWARD_TABLE.critical_resolved +
+    c("cascade_prevented") * REWARD_TABLE.cascade_prevented;
+  let byEscalation = 0;
+  if (resolved > 0) {
     const share = Math.min(resolved, inv) / resolved;
-    invValue += share * (resolved * REWARD_TABLE.critical_resolved +
-      c("cascade_prevented") * REWARD_TABLE.cascade_prevented);
+    invValue += share * resolvedValue;
+    if (completedCount > 0) byEscalation = (1 - share) * resolvedValue / completedCount;
   }
   const ignValue = c("false_positive_ignored") * REWARD_TABLE.false_positive_ignored +
     Math.min(c("critical_missed"), ign) * REWARD_TABLE.critical_missed;
@@ -76,6 +84,13 @@ export function creditByComponents(
     outAlert[outOff + n] = alert;
     outValue[outOff + n] = per[a] * scale;
     n++;
+  }
+  if (byEscalation !== 0) {
+    for (let k = 0; k < completedCount; k++) {
+      outAlert[outOff + n] = completed[k];
+      outValue[outOff + n] = byEscalation * scale;
+      n++;
+    }
   }
   return n;
 }

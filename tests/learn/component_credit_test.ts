@@ -76,3 +76,14 @@ Deno.test("creditByComponents never credits more than the step's reward on a rea
     }
   }
 });
+
+Deno.test("creditByComponents gives resolutions no investigation explains to the completed escalations", () => {
+  const alerts = new Int32Array(8), values = new Float64Array(8);
+  const c = counts({ critical_resolved: 1 }); // nobody investigated: an escalation completed
+  const n = creditByComponents(c, [1, 3], new Int32Array([20, 21]), 0, 2, 0.5, alerts, values, 0, [
+    5,
+  ], 1);
+  assert.equal(n, 2);
+  assert.deepEqual([alerts[0], values[0]], [20, 0], "the IGNORE of this step earned nothing");
+  assert.deepEqual([alerts[1], values[1]], [5, 10 * 0.5], "the escalated alert A6 earned the +10");
+});
