@@ -27,17 +27,38 @@
  */
 import { parseArgs } from "node:util";
 import { serveIngest } from "../src/ingest/serve_ingest.ts";
-import { EXIT_OK } from "./_usage.ts";
+import { errorMessage, EXIT_OK, EXIT_USAGE } from "./_usage.ts";
+
+/** The usage text of the standalone ingest server. */
+export const INGEST_USAGE =
+  `Usage: deno run --unstable-kv --allow-net --allow-env --allow-read --allow-write \\
+  cli/ingest.ts [--port 8100] [--host 127.0.0.1] [--quiet]
+  --port N    port to listen on (default 8100; 0 picks a free one)
+  --host H    interface to listen on (default 127.0.0.1)
+  --quiet     no request log lines
+  -h, --help  this text
+The store and token come from ALERT_TRIAGE_KV_PATH, ALERT_TRIAGE_INGEST_TOKEN (see the README).`;
 
 if (import.meta.main) {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
-      port: { type: "string", default: "8100" },
-      host: { type: "string", default: "127.0.0.1" },
-      quiet: { type: "boolean", default: false },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: Deno.args,
+      options: {
+        port: { type: "string", default: "8100" },
+        host: { type: "string", default: "127.0.0.1" },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (e) {
+    console.error(`error: ${errorMessage(e)}\n\n${INGEST_USAGE}`);
+    Deno.exit(EXIT_USAGE);
+  }
+  if (values.help) {
+    console.log(INGEST_USAGE);
+    Deno.exit(EXIT_OK);
+  }
   const running = await serveIngest({
     port: Number(values.port),
     hostname: values.host,

@@ -1,7 +1,8 @@
 /**
  * The `deno serve` entry point of the alert-triage server (options from `ALERT_TRIAGE_*`
  * environment variables, see `src/server/server_config.ts` and `src/ingest/ingest_config.ts`), as `deno task start` runs
- * it:
+ * it (`cli/start.ts` picks the address from `--port`/`--host`, `ALERT_TRIAGE_PORT`/`PORT` and
+ * `ALERT_TRIAGE_HOST`/`HOST`, and names exactly that address in `--allow-net`); with the defaults:
  *
  * ```sh
  * deno serve --port 8000 --host 0.0.0.0 --allow-net=0.0.0.0:8000 --allow-env=ALERT_TRIAGE_* \

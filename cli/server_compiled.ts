@@ -17,7 +17,7 @@
  */
 import { createApp } from "../src/server/app.ts";
 import { optionsFromEnv } from "../src/server/server_config.ts";
-import { EXIT_USAGE } from "./_usage.ts";
+import { EXIT_OK, EXIT_USAGE } from "./_usage.ts";
 
 /** Parsed command line. */
 export interface ServeArgs {
@@ -49,12 +49,24 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
   return out;
 }
 
+/** The usage text of the server command (and of the compiled binary). */
+export const SERVE_USAGE = `Usage: alert-triage-server [--port 8000] [--host 0.0.0.0]
+  (or: deno run --allow-net --allow-env=ALERT_TRIAGE_* cli/server_compiled.ts [options])
+  --port N    port to listen on (default 8000; 0 picks a free one)
+  --host H    interface to listen on (default 0.0.0.0)
+  -h, --help  this text
+Server options come from the ALERT_TRIAGE_* environment variables (see the README).`;
+
 if (import.meta.main) {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(SERVE_USAGE);
+    Deno.exit(EXIT_OK);
+  }
   let args: ServeArgs;
   try {
     args = parseServeArgs(Deno.args);
   } catch (err) {
-    console.error((err as Error).message);
+    console.error(`${(err as Error).message}\n\n${SERVE_USAGE}`);
     Deno.exit(EXIT_USAGE);
   }
   const server = createApp({ ...optionsFromEnv(), ingest: { log: (line) => console.log(line) } });

@@ -35,7 +35,7 @@ import { heldOutSeeds, summarize } from "../src/learn/evaluate_policy.ts";
 import { DEFAULT_POLICY_SPEC } from "../src/learn/policy.ts";
 import { type PolicyFile, policyToFile } from "../src/learn/policy_file.ts";
 import { DEFAULT_TRAIN, train, type UpdateReport } from "../src/learn/trainer.ts";
-import { EXIT_USAGE, UsageError } from "./_usage.ts";
+import { EXIT_OK, EXIT_USAGE, UsageError } from "./_usage.ts";
 
 /** Parsed command line. */
 export interface TrainArgs {
@@ -70,6 +70,30 @@ export interface TrainArgs {
   imitate: "none" | "linear" | "rules-tuned";
   /** Held-out evaluation episodes. */
   evalEpisodes: number;
+}
+
+/** The usage text of `deno task train`. */
+export const TRAIN_USAGE: string = `Usage: deno task train [options]
+  --task easy|medium|hard|all   task(s) to train (default all)
+  --steps N                     environment steps per task (required)
+  --seed N                      seed (default 1)
+  --out PATH                    policy file, or directory for several tasks (default policies/)
+  --envs N                      environments (default ${DEFAULT_TRAIN.numEnvs})
+  --rollout N                   steps per environment per update (default ${DEFAULT_TRAIN.numSteps})
+  --lr X                        learning rate (default ${DEFAULT_TRAIN.learningRate})
+  --ent X                       entropy coefficient (default ${DEFAULT_TRAIN.entCoef})
+  --epochs N                    update epochs (default ${DEFAULT_TRAIN.updateEpochs})
+  --minibatches N               minibatches per epoch (default ${DEFAULT_TRAIN.numMinibatches})
+  --hidden 32,32                actor hidden widths
+  --reward env|grader           training reward (default env)
+  --credit none|components      per-alert credit of the env reward (default none)
+  --imitate none|linear|rules-tuned  behaviour-cloning warm start (default none)
+  --eval N                      held-out evaluation episodes (default 200; 0 to skip)
+  -h, --help                    this text`;
+
+/** Whether the command line asks for the usage text (`--help` or `-h` anywhere). */
+export function wantsHelp(argv: readonly string[]): boolean {
+  return argv.includes("--help") || argv.includes("-h");
 }
 
 /** Parses `--flag value` pairs; throws {@link UsageError} on an unknown flag or a bad value. */
@@ -287,11 +311,15 @@ function round3(x: number): number {
 }
 
 if (import.meta.main) {
+  if (wantsHelp(Deno.args)) {
+    console.log(TRAIN_USAGE);
+    Deno.exit(EXIT_OK);
+  }
   let args: TrainArgs;
   try {
     args = parseTrainArgs(Deno.args);
   } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
+    console.error(`error: ${(err as Error).message}\n\n${TRAIN_USAGE}`);
     Deno.exit(EXIT_USAGE);
   }
   if (args.tasks.length > 1 && args.out.endsWith(".json")) {

@@ -5,7 +5,9 @@
  *
  * @module
  */
-import { equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { serveCommand, startAddress } from "../../cli/start.ts";
+import { UsageError } from "../../cli/_usage.ts";
 import { spawnServer } from "../../scripts/server/spawn.ts";
 import { WsClient } from "../../scripts/server/ws_client.ts";
 
@@ -82,6 +84,96 @@ Deno.test({
       child.kill();
       await child.status;
       await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+/** A port that was free a moment ago. */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+Deno.test("startAddress: flags, then ALERT_TRIAGE_PORT/HOST, then PORT/HOST, then 0.0.0.0:8000", () => {
+  const env = (vars: Record<string, string>) => (name: string) => vars[name];
+  deepEqual(startAddress([], env({})), { port: 8000, hostname: "0.0.0.0" });
+  deepEqual(startAddress([], env({ PORT: "8106", HOST: "127.0.0.1" })), {
+    port: 8106,
+    hostname: "127.0.0.1",
+  });
+  deepEqual(
+    startAddress([], env({ PORT: "1", HOST: "a", ALERT_TRIAGE_PORT: "2", ALERT_TRIAGE_HOST: "b" })),
+    { port: 2, hostname: "b" },
+  );
+  deepEqual(startAddress(["--port", "8106", "--host=::1"], env({ PORT: "1" })), {
+    port: 8106,
+    hostname: "::1",
+  });
+  equal(startAddress(["--help"], env({})), null);
+  throws(() => startAddress(["--port", "x"], env({})), UsageError);
+  throws(() => startAddress([], env({ PORT: "70000" })), /PORT must be a port/);
+  throws(() => startAddress(["8000"], env({})), UsageError);
+  // --allow-net names exactly the address (any port of the host only for port 0)
+  const args = serveCommand({ port: 8106, hostname: "127.0.0.1" });
+  ok(args.includes("--allow-net=127.0.0.1:8106") && args.includes("--port"));
+  ok(serveCommand({ port: 8106, hostname: "::1" }).includes("--allow-net=[::1]:8106"));
+  ok(serveCommand({ port: 0, hostname: "127.0.0.1" }).includes("--allow-net=127.0.0.1"));
+});
+
+Deno.test({
+  name: "deno task start listens on PORT/HOST from the environment (and on --port)",
+  sanitizeResources: false,
+  async fn() {
+    const root = new URL("../../", import.meta.url).pathname;
+    // the environment alone; then flags, which win over PORT/HOST
+    const cases: {
+      env: (port: number) => Record<string, string>;
+      flags: (port: number) => string[];
+    }[] = [
+      { env: (p) => ({ PORT: String(p), HOST: "127.0.0.1" }), flags: () => [] },
+      {
+        env: () => ({ PORT: "1", HOST: "0.0.0.0" }),
+        flags: (p) => ["--port", String(p), "--host", "127.0.0.1"],
+      },
+    ];
+    for (const { env, flags } of cases) {
+      const port = freePort();
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["task", "start", ...flags(port)],
+        cwd: root,
+        env: { NO_COLOR: "1", ...env(port) },
+        stdin: "null",
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+      try {
+        let seen = "";
+        while (!seen.includes(`Listening on http://127.0.0.1:${port}/`)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`deno task start exited: ${seen}`);
+          seen += value;
+        }
+        const res = await fetch(`http://127.0.0.1:${port}/health`);
+        equal((await res.json()).status, "healthy");
+      } finally {
+        child.kill("SIGTERM");
+        (async () => {
+          while (!(await reader.read()).done) { /* drain */ }
+        })().catch(() => {});
+        await child.status;
+      }
+      // the launcher passed SIGTERM on: nothing listens any more
+      await new Promise((r) => setTimeout(r, 200));
+      let refused = false;
+      try {
+        await fetch(`http://127.0.0.1:${port}/health`);
+      } catch {
+        refused = true;
+      }
+      ok(refused, "the server outlived deno task start");
     }
   },
 });
