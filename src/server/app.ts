@@ -33,7 +33,7 @@ import { openApiDocument, REFERENCE_ROUTES } from "./openapi.ts";
 import { allowedMethods, type ApiRoute, mountRoutes } from "../http/route_table.ts";
 import { OPENENV_ROUTES } from "./routes_openenv.ts";
 import { SEED_ROUTES } from "./routes_seed.ts";
-import type { ServerContext } from "./server_context.ts";
+import type { IngestHealth, ServerContext } from "./server_context.ts";
 import { SessionStore } from "./session_store.ts";
 
 /** The routes the app serves itself, in the order of the OpenAPI document. */
@@ -91,11 +91,43 @@ function ingestStoreOpener(ingest: IngestAppOptions = {}): () => Promise<IngestS
   return () => sharedIngestStore(config);
 }
 
+/** An opener that also answers, without opening anything, how the store is doing. */
+type TrackedOpener = (() => Promise<IngestStore>) & { health(): Promise<IngestHealth> };
+
+/**
+ * Wraps the opener: remembers the store once an open succeeded (or was given open) and whether
+ * the last attempt failed, so `/health` reports the backlog without opening the store itself.
+ */
+function trackedOpener(
+  open: () => Promise<IngestStore>,
+  given: IngestAppOptions["store"],
+): TrackedOpener {
+  let opened: IngestStore | undefined = given instanceof IngestStore ? given : undefined;
+  let failed = false;
+  const tracked = () => {
+    const opening = open();
+    opening.then((s) => {
+      opened = s;
+      failed = false;
+    }, () => failed = opened === undefined);
+    return opening;
+  };
+  tracked.health = async (): Promise<IngestHealth> => {
+    if (!opened) return { ingest_store: failed ? "unavailable" : "not_opened", queue_size: null };
+    try {
+      return { ingest_store: "open", queue_size: (await opened.stats()).open };
+    } catch {
+      return { ingest_store: "unavailable", queue_size: null }; // closed meanwhile
+    }
+  };
+  return tracked;
+}
+
 /** Builds the application. */
 export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
   const options: ServerOptions = { ...DEFAULT_OPTIONS, ...overrides };
   const metrics = new Metrics();
-  const ingestStore = ingestStoreOpener(options.ingest);
+  const ingestStore = trackedOpener(ingestStoreOpener(options.ingest), options.ingest?.store);
   const store = new SessionStore({ ...options, openIngestStore: ingestStore }, metrics);
   const app = new Hono();
 
@@ -118,6 +150,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
     store,
     baseline: () => baseline ??= ruleBaseline(options.baselineEpisodes),
     openApiJson: JSON.stringify(openApiDocument(ALL_ROUTES)),
+    ingestHealth: ingestStore.health,
   });
   app.route("/", createIngestApp({ log: () => {}, ...options.ingest, store: ingestStore }));
   app.get("/", (c) => c.redirect("/docs", 307)); // a convenience, not an API route (no 405)

@@ -131,6 +131,14 @@ function agentHeader(request: Request): string | undefined {
   return agent ? agent.slice(0, 64) : undefined;
 }
 
+/** `GET /health`: openenv-core's `{status}` and the seed's readiness and backlog. */
+const HealthSchema = z.object({
+  status: z.literal("healthy"),
+  env_ready: z.boolean(),
+  queue_size: z.number().int().nullable(),
+  ingest_store: z.enum(["open", "not_opened", "unavailable"]),
+});
+
 const OpenEnvResult = z.object({
   observation: WireObservationSchema,
   reward: z.union([z.number(), z.null()]),
@@ -220,9 +228,20 @@ export const OPENENV_ROUTES: readonly ApiRoute<ServerContext>[] = [
     doc: {
       tags: ["OpenEnv"],
       summary: "Health check",
-      responses: { 200: jsonContent(z.object({ status: z.literal("healthy") }), "Healthy") },
+      description: "Always `healthy` while the process answers. `env_ready`: a new episode can " +
+        "start now (below the session cap). `queue_size`: open alerts in the ingest store " +
+        "(backlog), null while the store is not open; `ingest_store` says why. Never opens " +
+        "the store.",
+      responses: { 200: jsonContent(HealthSchema, "Healthy") },
     },
-    handler: (c) => c.json({ status: "healthy" }),
+    handler: async (c, { store, ingestHealth }) => {
+      const active = Object.values(store.counts()).reduce((a, b) => a + b, 0);
+      return c.json({
+        status: "healthy" as const,
+        env_ready: active < store.maxSessions,
+        ...await ingestHealth(),
+      });
+    },
   },
   {
     method: "get",

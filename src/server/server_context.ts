@@ -22,4 +22,17 @@ export interface ServerContext {
   baseline(): Record<string, BaselineScore>;
   /** The OpenAPI document, as served by `GET /openapi.json`. */
   readonly openApiJson: string;
+  /** The alert store's status and open backlog, for `GET /health` (never opens the store). */
+  ingestHealth(): Promise<IngestHealth>;
+}
+
+/** The alert store's part of `GET /health`. */
+export interface IngestHealth {
+  /**
+   * `open`; `not_opened` (opened lazily, on the first `/ingest/*` request or replay reset);
+   * `unavailable` (opening failed, e.g. no read/write permission, or the store was closed).
+   */
+  ingest_store: "open" | "not_opened" | "unavailable";
+  /** Open alerts in the store (the ingest backlog); null when the store is not open. */
+  queue_size: number | null;
 }

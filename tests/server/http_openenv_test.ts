@@ -233,7 +233,7 @@ Deno.test("malformed JSON and invalid UTF-8 are 400, oversized bodies 413", asyn
 
 Deno.test("GET /health, /metadata and /schema answer like openenv-core", async () => {
   await withServer(async ({ url }) => {
-    deepEqual((await get(url + "/health")).body, { status: "healthy" });
+    deepEqual((await get(url + "/health")).body.status, "healthy");
     const meta = (await get(url + "/metadata")).body;
     deepEqual(meta.name, "alert_triage");
     deepEqual(meta.version, "0.1.0");
@@ -309,4 +309,40 @@ Deno.test("unknown paths are 404 and wrong methods 405, both JSON", async () => 
     const notWs = await get(url + "/ws");
     deepEqual(notWs.status, 426);
   });
+});
+
+Deno.test("GET /health reports env_ready, the ingest backlog (queue_size) and the store status", async () => {
+  // the store is opened lazily: before any ingest request it is not open and not opened by /health
+  await withServer(async ({ url }) => {
+    deepEqual((await get(url + "/health")).body, {
+      status: "healthy",
+      env_ready: true,
+      queue_size: null,
+      ingest_store: "not_opened",
+    });
+    deepEqual((await get(url + "/health")).body.ingest_store, "not_opened");
+    const alert = { labels: { alertname: "HighCPU", service: "api", severity: "critical" } };
+    const ingested = await post(url + "/ingest/alerts/generic", alert);
+    deepEqual(ingested.status, 202, JSON.stringify(ingested.body));
+    deepEqual((await get(url + "/health")).body, {
+      status: "healthy",
+      env_ready: true,
+      queue_size: 1,
+      ingest_store: "open",
+    });
+    // at the session cap, no new episode can start
+    deepEqual((await post(url + "/reset", {})).status, 200);
+    deepEqual((await get(url + "/health")).body.env_ready, false);
+  }, { maxSessions: 1 });
+  // a store that cannot be opened
+  await withServer(async ({ url }) => {
+    const alert = { labels: { alertname: "HighCPU", service: "api", severity: "critical" } };
+    deepEqual((await post(url + "/ingest/alerts/generic", alert)).status, 503);
+    deepEqual((await get(url + "/health")).body, {
+      status: "healthy",
+      env_ready: true,
+      queue_size: null,
+      ingest_store: "unavailable",
+    });
+  }, { ingest: { store: () => Promise.reject(new Error("no permission")) } });
 });
