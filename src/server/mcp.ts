@@ -218,12 +218,85 @@ function targetSession(
   return session;
 }
 
+/**
+ * A tool's result: MCP's `content`/`structuredContent`/`isError`, and the payload again as
+ * `data`, which openenv-core's `MCPToolClient.call_tool` returns (as for a FastMCP result).
+ */
 function toolResult(id: RpcId, payload: unknown): JsonRpcResponse {
   return rpcResult(id, {
     content: [{ type: "text", text: JSON.stringify(payload) }],
     structuredContent: payload,
     isError: false,
+    data: payload,
   });
+}
+
+/**
+ * Whether a WebSocket `step` carries one of openenv-core's MCP actions (what `MCPToolClient`
+ * sends when not in production mode): `{"type": "list_tools"}` or
+ * `{"type": "call_tool", "tool_name", "arguments"}`. A triage action has no `type`.
+ */
+export function isMcpStepAction(action: unknown): action is Record<string, unknown> {
+  return isObject(action) && (action.type === "list_tools" || action.type === "call_tool");
+}
+
+/** The step result openenv-core's `MCPToolClient` parses (`ListToolsObservation`/`CallToolObservation`). */
+export interface McpStepResult {
+  /** `{tools}` or `{tool_name, result, error}`. */
+  observation: Record<string, unknown>;
+  /** The reward of a `step` tool call, else null. */
+  reward: number | null;
+  /** Whether the episode ended (a `step` tool call), else false. */
+  done: boolean;
+}
+
+/**
+ * Answers an MCP action sent as a step ({@link isMcpStepAction}) on `ctx.wsSession`: the tool list
+ * (no episode needed) or a tool call through `tools/call`; a JSON-RPC error becomes the
+ * observation's `error` (`invalid_args`, `tool_not_found` or `execution_error`).
+ */
+export function mcpStepResult(
+  action: Record<string, unknown>,
+  ctx: McpContext,
+): McpStepResult | Promise<McpStepResult> {
+  if (action.type === "list_tools") {
+    return { observation: { tools: MCP_TOOLS }, reward: null, done: false };
+  }
+  const toolName = action.tool_name;
+  const request = {
+    jsonrpc: "2.0",
+    method: "tools/call",
+    params: { name: toolName, arguments: action.arguments ?? {} },
+    id: 0,
+  };
+  const answer = (response: JsonRpcResponse): McpStepResult => {
+    if ("error" in response) {
+      const { code, message } = response.error;
+      const errorType = message.startsWith("Tool not found")
+        ? "tool_not_found"
+        : code === RPC.INVALID_PARAMS
+        ? "invalid_args"
+        : "execution_error";
+      return {
+        observation: {
+          tool_name: toolName,
+          result: null,
+          error: { error_type: errorType, message },
+        },
+        reward: null,
+        done: false,
+      };
+    }
+    const payload = (response.result as { data?: unknown }).data;
+    const fields = isObject(payload) ? payload : {};
+    return {
+      observation: { tool_name: toolName, result: response.result, error: null },
+      reward: typeof fields.reward === "number" ? fields.reward : null,
+      done: fields.done === true,
+    };
+  };
+  const response = handleJsonRpc(request, ctx);
+  return response instanceof Promise ? response.then(answer) : answer(response);
 }
 
 function callTool(

@@ -27,7 +27,7 @@ import { UnknownTaskError } from "../../tasks/registry.ts";
 import { sourceFailure } from "./alert_source.ts";
 import { describe, isObject } from "./body.ts";
 import { actionDetail, type DetailItem, errorLabel, HttpError } from "./http_errors.ts";
-import { handleJsonRpc } from "./mcp.ts";
+import { handleJsonRpc, isMcpStepAction, mcpStepResult } from "./mcp.ts";
 import type { Metrics } from "./metrics.ts";
 import { parseResetBody } from "./request_schemas.ts";
 import type { Session } from "./session.ts";
@@ -121,6 +121,12 @@ export function handleOpenEnvFrame(
       case "step": {
         const problems = [...extraKeys(frame, ["type", "data"]), ...dataProblem(frame, true)];
         if (problems.length) return validationError(problems, metrics);
+        if (isMcpStepAction(frame.data)) {
+          // openenv-core's MCPToolClient: tool listing and calls as steps (no episode needed)
+          const result = mcpStepResult(frame.data, { store, wsSession: session });
+          const reply = (r: unknown) => ({ reply: observationFrame(r) });
+          return result instanceof Promise ? result.then(reply) : reply(result);
+        }
         return { reply: observationFrame(openenvResult(session.step(frame.data))) };
       }
       case "state": {

@@ -72,6 +72,8 @@ Deno.test("POST /mcp tools/call plays an episode on the default session, shared 
     const result = reset.body.result;
     equal(result.isError, false);
     deepEqual(JSON.parse(result.content[0].text), result.structuredContent);
+    // openenv-core's MCPToolClient.call_tool returns `data`
+    deepEqual(result.data, result.structuredContent);
     equal(result.structuredContent.reward, null);
     const step = await post(
       url + "/mcp",

@@ -63,6 +63,32 @@ function local(task: string, seed: number) {
 }
 
 Deno.test({
+  name:
+    "openenv-core's MCPToolClient lists tools before any reset and call_tool returns the payload (WS and HTTP)",
+  ignore: !HAVE_PYTHON && !CI,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  async fn() {
+    if (!HAVE_PYTHON) fail(`${PYTHON} is missing (ALERT_TRIAGE_CI=1): run .ci/setup-python`);
+    const script = new URL("./py/mcp_tool_client.py", import.meta.url).pathname;
+    await withServer(async ({ url }) => {
+      const { code, out } = await run(PYTHON, [script, url]);
+      equal(code, 0, "MCPToolClient script failed");
+      const report = JSON.parse(out);
+      for (const transport of ["ws", "http"]) {
+        deepEqual(report[transport], {
+          tools: ["reset", "state", "step"],
+          reset_keys: ["done", "observation", "reward"],
+          reset_done: false,
+          step_reward_is_number: true,
+          state_step_count: 1,
+        }, transport);
+      }
+    });
+  },
+});
+
+Deno.test({
   name: "the real openenv-core GenericEnvClient plays full episodes on every task",
   ignore: !HAVE_PYTHON && !CI,
   sanitizeResources: false,

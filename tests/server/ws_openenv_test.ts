@@ -188,3 +188,36 @@ Deno.test("WS /mcp serves raw JSON-RPC frames, one session per socket", async ()
     await ws.close();
   });
 });
+
+Deno.test("WS step with openenv-core's MCP actions: list_tools needs no episode, call_tool answers", async () => {
+  await withServer(async (server) => {
+    const ws = await openWs(server);
+    const listed = await ws.request({ type: "step", data: { type: "list_tools" } });
+    equal(listed.type, "observation");
+    deepEqual(listed.data.observation.tools.map((t: { name: string }) => t.name), [
+      "reset",
+      "step",
+      "state",
+    ]);
+    equal(listed.data.done, false);
+    const call = (tool_name: string, args: object) =>
+      ws.request({ type: "step", data: { type: "call_tool", tool_name, arguments: args } });
+    const reset = await call("reset", { seed: 1, task_id: "easy" });
+    equal(reset.data.observation.tool_name, "reset");
+    equal(reset.data.observation.error, null);
+    deepEqual(reset.data.observation.result.data, reset.data.observation.result.structuredContent);
+    equal(reset.data.observation.result.data.done, false);
+    const step = await call("step", { action: { decisions: [] } });
+    equal(typeof step.data.reward, "number");
+    equal(step.data.reward, step.data.observation.result.data.reward);
+    const bad = await call("fly", {});
+    equal(bad.data.observation.error.error_type, "tool_not_found");
+    const badArgs = await call("reset", { task_id: "nope" });
+    equal(badArgs.data.observation.error.error_type, "invalid_args");
+    // an ordinary step still plays the episode the tool call started
+    const plain = await ws.request({ type: "step", data: { decisions: [] } });
+    equal(plain.type, "observation");
+    equal((await ws.request({ type: "state" })).data.step_count, 2);
+    await ws.close();
+  });
+});
