@@ -43,12 +43,10 @@ import type { Task } from "../../tasks/task.ts";
 import { round4 } from "../numbers.ts";
 import { FeatureEncoder, GLOBAL_FEATURES, NUM_ACTIONS, SLOT_FEATURES } from "./features.ts";
 import { GraderShaping, shapingTable } from "./reward_shaping.ts";
-import { creditByComponents } from "./component_credit.ts";
+import { ComponentCredit } from "./component_credit.ts";
 
 /** Exclusive upper bound of training episode seeds (evaluation uses seeds from 10,000,000). */
 export const TRAIN_SEED_LIMIT = 1_000_000;
-
-const NO_ALERTS = new Int32Array(0);
 
 /** Options of {@link VectorEnv}. */
 export interface VectorEnvOptions {
@@ -159,10 +157,8 @@ export class VectorEnv {
   readonly #encoder: FeatureEncoder;
   readonly #shaping: GraderShaping[];
   readonly #envScale: number;
-  readonly #componentCredit: boolean;
-  readonly #fifo: Int32Array[];
-  readonly #fifoHead: Int32Array;
-  readonly #fifoTail: Int32Array;
+  /** Component credit per environment (env reward with `componentCredit` only). */
+  readonly #credit: ComponentCredit[] | null;
   readonly #actionViews: Int8Array[];
   readonly #running: Float64Array;
   readonly #runningTrain: Float64Array;
@@ -210,10 +206,9 @@ export class VectorEnv {
     this.#encoder = new FeatureEncoder(cfg, S);
     this.#useGrader = (options.reward ?? "grader") === "grader";
     this.#envScale = options.envRewardScale ?? 1;
-    this.#componentCredit = options.componentCredit ?? false;
-    this.#fifo = this.worlds.map((w) => new Int32Array(w.alertCapacity));
-    this.#fifoHead = new Int32Array(n);
-    this.#fifoTail = new Int32Array(n);
+    this.#credit = !this.#useGrader && options.componentCredit
+      ? this.worlds.map((w) => new ComponentCredit(w.alertCapacity))
+      : null;
     this.#correction = options.correction ?? "termination";
     this.#grade = options.grade ?? true;
     if (this.#useGrader && !this.#grade) {
@@ -248,29 +243,20 @@ export class VectorEnv {
       const w = this.worlds[i];
       const shaping = this.#shaping[i];
       shaping.before();
-      const pendingBefore = this.#componentCredit && !this.#useGrader
-        ? w.escalationCount + this.#pushEscalations(i)
-        : 0;
+      const credit = this.#credit?.[i];
+      credit?.beforeStep(this.actions, this.slotAlert, i * S, S, w.escalationCount);
       w.step(this.#actionViews[i]);
       const envReward = w.lastReward();
       const shaped = shaping.after();
       let reward = this.#useGrader ? shaped : envReward * this.#envScale;
-      if (!this.#useGrader && this.#componentCredit) {
-        const completed = this.#escalationFifo(i, pendingBefore, w.escalationCount);
-        this.eventCount[i] = creditByComponents(
+      if (credit) {
+        this.eventCount[i] = credit.afterStep(
           w.rewardCounts,
-          this.actions,
-          this.slotAlert,
-          i * S,
-          S,
+          w.escalationCount,
           this.#envScale,
           this.eventAlert,
           this.eventValue,
           i * this.eventCapacity,
-          completed > 0
-            ? this.#fifo[i].subarray(this.#fifoHead[i] - completed, this.#fifoHead[i])
-            : NO_ALERTS,
-          completed,
         );
       }
       if (this.#useGrader) {
@@ -319,36 +305,8 @@ export class VectorEnv {
     }
   }
 
-  /** Queues this step's ESCALATE decisions of environment `i` (the agent's own, in order). */
-  #pushEscalations(i: number): number {
-    const S = this.slots, fifo = this.#fifo[i];
-    let n = 0;
-    for (let j = 0; j < S; j++) {
-      const alert = this.slotAlert[i * S + j];
-      if (alert >= 0 && this.actions[i * S + j] === 2) {
-        fifo[this.#fifoTail[i]++] = alert;
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /**
-   * How many escalations of environment `i` left the specialist queue this step (public: its
-   * length), advancing the queue's head past them; they are `fifo[head - n, head)`.
-   */
-  #escalationFifo(i: number, pendingBefore: number, pendingAfter: number): number {
-    const n = Math.max(
-      0,
-      Math.min(pendingBefore - pendingAfter, this.#fifoTail[i] - this.#fifoHead[i]),
-    );
-    this.#fifoHead[i] += n;
-    return n;
-  }
-
   #resetOne(i: number): void {
-    this.#fifoHead[i] = 0;
-    this.#fifoTail[i] = 0;
+    this.#credit?.[i].reset();
     const seed = this.#nextSeed ? this.#nextSeed(i) : this.#seeder.int(this.#seedLimit);
     this.seeds[i] = seed;
     this.worlds[i].reset(seed);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { creditByComponents } from "../../src/learn/component_credit.ts";
+import { ComponentCredit } from "../../src/learn/component_credit.ts";
+import { ESCALATE } from "../../src/sim/codes.ts";
 import { REWARD_INDEX, REWARD_WEIGHTS } from "../../src/rewards.ts";
 import { World } from "../../src/sim/world.ts";
 import { getTask } from "../../tasks/registry.ts";
@@ -9,6 +10,33 @@ function counts(c: Partial<Record<keyof typeof REWARD_INDEX, number>>): Int32Arr
   const out = new Int32Array(REWARD_WEIGHTS.length);
   for (const [k, v] of Object.entries(c)) out[REWARD_INDEX[k as keyof typeof REWARD_INDEX]] = v;
   return out;
+}
+
+/**
+ * One step of a fresh {@link ComponentCredit}: `completed` escalations were queued by earlier
+ * steps and complete during this one.
+ */
+function creditByComponents(
+  c: Int32Array,
+  actions: number[],
+  slotAlert: Int32Array,
+  off: number,
+  slots: number,
+  scale: number,
+  outAlert: Int32Array,
+  outValue: Float64Array,
+  outOff: number,
+  completed: number[] = [],
+  completedCount = 0,
+): number {
+  const credit = new ComponentCredit(64);
+  credit.beforeStep(completed.map(() => ESCALATE), completed, 0, completedCount, 0);
+  credit.beforeStep(actions, slotAlert, off, slots, completedCount);
+  let added = 0;
+  for (let j = 0; j < slots; j++) {
+    if (slotAlert[off + j] >= 0 && actions[off + j] === ESCALATE) added++;
+  }
+  return credit.afterStep(c, added, scale, outAlert, outValue, outOff);
 }
 
 Deno.test("creditByComponents shares each component among the decisions that could cause it", () => {
@@ -40,25 +68,18 @@ Deno.test("creditByComponents never credits more than the step's reward on a rea
   const S = world.config.maxQueue;
   const actions = new Int8Array(S), slotAlert = new Int32Array(S);
   const alerts = new Int32Array(S), values = new Float64Array(S);
+  const credit = new ComponentCredit(world.alertCapacity);
   for (let episode = 0; episode < 5; episode++) {
     world.reset(episode);
+    credit.reset();
     while (!world.terminated && !world.truncated) {
       for (let j = 0; j < S; j++) {
         slotAlert[j] = j < world.queueLength ? world.queue[j] : -1;
         actions[j] = j === 0 ? 0 : 1 + rng.int(3);
       }
+      credit.beforeStep(actions, slotAlert, 0, S, world.escalationCount);
       world.step(actions);
-      const n = creditByComponents(
-        world.rewardCounts,
-        actions,
-        slotAlert,
-        0,
-        S,
-        1,
-        alerts,
-        values,
-        0,
-      );
+      const n = credit.afterStep(world.rewardCounts, world.escalationCount, 1, alerts, values, 0);
       let credited = 0;
       for (let k = 0; k < n; k++) credited += values[k];
       const shared = world.lastReward() - credited;
