@@ -204,7 +204,7 @@ const IMITATION_EPOCHS = 10;
 
 async function trainOne(taskId: string, args: TrainArgs): Promise<void> {
   const task = getTask(taskId);
-  const steps = Number.isFinite(args.steps) ? args.steps : getTask(taskId).trainingSteps ?? 400_000;
+  const steps = Number.isFinite(args.steps) ? args.steps : task.trainingSteps ?? 400_000;
   const tty = Deno.stdout.isTerminal();
   const enc = new TextEncoder();
   const logEvery = Math.max(1, Math.floor(steps / (args.envs * args.rollout) / 20));

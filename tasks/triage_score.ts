@@ -12,8 +12,7 @@
  * - `score = clamp01((return - floor) / (ceiling - floor)) x survival`.
  *
  * Counted are the alerts and incidents that ended (pending ones at the horizon earned nothing
- * either way). Weights default to the reward table; a task may scale components (never flip
- * their sign) to stress what it is about.
+ * either way).
  *
  * @example
  * ```ts
@@ -96,7 +95,7 @@ export function rewardEvents(outcome: EpisodeOutcome): RewardEvents {
 
 /** The normalised return of an episode and its parts. */
 export interface TriageScore {
-  /** The episode's return under `weights` (the env's return with the default weights). */
+  /** The episode's return (the env's return, recounted). */
   achieved: number;
   /** What neglecting every incident earns. */
   floor: number;
@@ -109,10 +108,8 @@ export interface TriageScore {
 }
 
 /** Scores an episode's reward events between neglect and perfect triage. */
-export function triageScore(
-  outcome: EpisodeOutcome,
-  weights: Readonly<Record<RewardComponent, number>> = REWARD_TABLE,
-): TriageScore {
+export function triageScore(outcome: EpisodeOutcome): TriageScore {
+  const weights = REWARD_TABLE;
   const events = rewardEvents(outcome);
   let achieved = 0;
   for (const c of REWARD_COMPONENTS) achieved += weights[c] * events.counts[c];
@@ -135,12 +132,8 @@ export function triageScore(
  * A v1 grade: the normalised return times survival, with its breakdown (the return, floor and
  * ceiling, and each reward event count).
  */
-export function gradeTriage(
-  outcome: EpisodeOutcome,
-  threshold: number,
-  weights: Readonly<Record<RewardComponent, number>> = REWARD_TABLE,
-): GradeResult {
-  const t = triageScore(outcome, weights);
+export function gradeTriage(outcome: EpisodeOutcome, threshold: number): GradeResult {
+  const t = triageScore(outcome);
   const surv = survival(outcome);
   const score = t.normalized * surv;
   const components: Record<string, number> = {
@@ -164,8 +157,8 @@ export function gradeTriage(
  */
 export const TRIAGE_SHAPING: ShapingTable = {
   ...NO_SHAPING,
-  resolved: 10 / 500,
-  failed: -18 / 500,
-  wasteInvestigate: -2 / 500,
-  wasteEscalate: -3 / 500,
+  resolved: REWARD_TABLE.critical_resolved / 500,
+  failed: (REWARD_TABLE.critical_missed + REWARD_TABLE.system_failure) / 500,
+  wasteInvestigate: REWARD_TABLE.unnecessary_investigation / 500,
+  wasteEscalate: REWARD_TABLE.wasted_escalation / 500,
 };

@@ -19,9 +19,7 @@ import { parseArgs } from "node:util";
 import { Rng } from "../../src/learn/mod.ts";
 import {
   type Agent,
-  agentContext,
   getTask,
-  gradeEpisode,
   LinearAgent,
   type LinearParams,
   makeEnv,
@@ -30,6 +28,7 @@ import {
   TASK_IDS,
 } from "../../mod.ts";
 import { LINEAR_FEATURES } from "../../src/agents/linear.ts";
+import { runEpisode } from "../../src/eval/mod.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -49,16 +48,7 @@ const ELITE = Math.max(2, Math.round(POP / 4));
 async function meanScore(agent: Agent, task: string, seeds: number[]): Promise<number> {
   const env = makeEnv(task);
   let sum = 0;
-  for (const seed of seeds) {
-    agent.reset?.(seed);
-    let { observation } = env.reset({ seed });
-    for (;;) {
-      const step = env.step(await agent.act(observation, agentContext(agent, () => env.state())));
-      observation = step.observation;
-      if (step.terminated || step.truncated) break;
-    }
-    sum += gradeEpisode(env).score;
-  }
+  for (const seed of seeds) sum += (await runEpisode(env, agent, seed)).summary.score;
   return sum / seeds.length;
 }
 

@@ -52,21 +52,20 @@ export interface LinearParams {
 /** A linear score over observation features with fitted thresholds. */
 export class LinearAgent implements Agent {
   /** Agent name. */
-  readonly name: string;
+  readonly name: string = "linear";
   /** The weights and thresholds. */
   readonly params: LinearParams;
   readonly #dependents: Map<string, number>;
   readonly #dependsOn: Map<string, number>;
 
   /** The rule for an estate of `services` (the public dependency graph). */
-  constructor(params: LinearParams, services: readonly ServiceSpec[], name = "linear") {
+  constructor(params: LinearParams, services: readonly ServiceSpec[]) {
     if (params.weights.length !== LINEAR_FEATURES.length) {
       throw new RangeError(
         `linear weights: expected ${LINEAR_FEATURES.length} values, got ${params.weights.length}`,
       );
     }
     this.params = params;
-    this.name = name;
     const deps = dependentsOf(services);
     this.#dependents = new Map(services.map((s, i) => [s.name, deps[i].length]));
     this.#dependsOn = new Map(services.map((s) => [s.name, s.dependsOn.length]));

@@ -32,6 +32,7 @@ import {
 import type { SlotPolicy } from "../learn/policy.ts";
 import { type PolicyFile, policyFromFile } from "../learn/policy_file.ts";
 import type { Agent } from "./agent.ts";
+import { readUrlText } from "./read_url.ts";
 
 /** Plays a trained {@link SlotPolicy} deterministically. */
 export class PpoAgent implements Agent {
@@ -120,10 +121,7 @@ export async function loadPpoAgent(
   const url = new URL(`${encodeURIComponent(taskId)}.json`, base);
   let text: string;
   try {
-    text = url.protocol === "file:" ? await Deno.readTextFile(url) : await fetch(url).then((r) => {
-      if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      return r.text();
-    });
+    text = await readUrlText(url);
   } catch (err) {
     throw new Error(
       `No PPO policy for task ${JSON.stringify(taskId)} at ${url.href} (${

@@ -46,13 +46,7 @@ export class RuleBasedAgent implements Agent {
    * tells a tuned variant apart (`rules-tuned`).
    */
   constructor(thresholds: Partial<RuleThresholds> = {}, name = "rules") {
-    const t = { ...DEFAULT_RULE_THRESHOLDS, ...thresholds };
-    this.thresholds = {
-      escalateSeverity: t.escalateSeverity,
-      escalateConfidence: t.escalateConfidence,
-      ignoreBelow: t.ignoreBelow,
-      investigateAbove: t.investigateAbove,
-    };
+    this.thresholds = { ...DEFAULT_RULE_THRESHOLDS, ...thresholds };
     this.name = name;
   }
 

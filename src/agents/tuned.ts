@@ -18,6 +18,7 @@ import { SERVICE_CATALOG } from "../sim/services.ts";
 import type { Agent } from "./agent.ts";
 import { LinearAgent, type LinearParams } from "./linear.ts";
 import { RuleBasedAgent, type RuleThresholds } from "./rule_based.ts";
+import { readUrlText } from "./read_url.ts";
 
 /** Name of a tuned baseline. */
 export type TunedBaselineName = "rules-tuned" | "linear";
@@ -31,13 +32,7 @@ export const BASELINES_URL: URL = new URL("../../policies/baselines.json", impor
 let cache: Promise<Record<string, Record<string, unknown>>> | undefined;
 
 async function readParams(url: URL): Promise<Record<string, Record<string, unknown>>> {
-  const text = url.protocol === "file:"
-    ? await Deno.readTextFile(url)
-    : await fetch(url).then((r) => {
-      if (!r.ok) throw new Error(`HTTP ${r.status}`);
-      return r.text();
-    });
-  return JSON.parse(text);
+  return JSON.parse(await readUrlText(url));
 }
 
 /**
@@ -58,7 +53,11 @@ export async function loadTunedBaseline(
         "`deno run -A scripts/tasks/tune_baselines.ts`",
     );
   }
-  return name === "linear"
-    ? new LinearAgent(params as unknown as LinearParams, services, "linear")
-    : new RuleBasedAgent(params as unknown as RuleThresholds, "rules-tuned");
+  if (name === "linear") return new LinearAgent(params as unknown as LinearParams, services);
+  const t = params as unknown as RuleThresholds;
+  const { escalateSeverity, escalateConfidence, ignoreBelow, investigateAbove } = t;
+  return new RuleBasedAgent(
+    { escalateSeverity, escalateConfidence, ignoreBelow, investigateAbove },
+    "rules-tuned",
+  );
 }

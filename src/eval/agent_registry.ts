@@ -136,6 +136,7 @@ async function loadPpo(taskId: string): Promise<Agent> {
  */
 export async function createAgent(name: string, taskId: string): Promise<Agent> {
   getTask(taskId);
+  if ((PROBE_NAMES as readonly string[]).includes(name)) return new ProbeAgent(name as ProbeName);
   switch (name) {
     case "random":
       return new RandomAgent();
@@ -158,11 +159,6 @@ export async function createAgent(name: string, taskId: string): Promise<Agent> 
       return new ConstantAgent("ESCALATE");
     case "always-delay":
       return new ConstantAgent("DELAY");
-    case "top-k-confidence":
-    case "top-k-severity":
-    case "escalate-loudest":
-    case "ignore-unsure":
-      return new ProbeAgent(name as ProbeName);
     case "ppo":
       return await loadPpo(taskId);
     default:

@@ -102,7 +102,8 @@ export async function runEpisode(o: RunEpisodeOptions): Promise<EpisodeSummary> 
   try {
     let observation = await o.env.reset(o.taskId, o.seed);
     o.agent.reset?.(o.seed);
-    const context = agentContext(o.agent, () => o.env.context().state());
+    const env = o.env.context();
+    const context = agentContext(o.agent, () => env.state());
     const maxSteps = o.maxSteps ?? Infinity;
     while (!summary.done && summary.steps < maxSteps) {
       let action: Action;
