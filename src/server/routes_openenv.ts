@@ -116,6 +116,26 @@ export function httpStep(session: Session, action: unknown): Transition {
   }
 }
 
+/** The handler of a step route: one step of the request's session, answered as `format` says. */
+export function stepHandler(
+  format: (t: Transition) => unknown,
+): ApiRoute<ServerContext>["handler"] {
+  return async (c, { store }) => {
+    const { action, session_id } = parseStepBody(await readJson(c.req.raw));
+    const session = sessionForUse(store, requestedSessionId(c.req.raw, session_id));
+    const t = httpStep(session, action);
+    c.header(SESSION_HEADER, session.id);
+    return c.json(format(t));
+  };
+}
+
+/** The handler of a state route: the request's session state (truth only once it has ended). */
+export const stateHandler: ApiRoute<ServerContext>["handler"] = (c, { store }) => {
+  const session = sessionForUse(store, requestedSessionId(c.req.raw));
+  c.header(SESSION_HEADER, session.id);
+  return c.json(session.state());
+};
+
 /** Reads a reset request: body, session id, agent label. */
 export async function resetRequest(
   request: Request,
@@ -195,13 +215,7 @@ export const OPENENV_ROUTES: readonly ApiRoute<ServerContext>[] = [
         ...BODY_ERRORS,
       },
     },
-    handler: async (c, { store }) => {
-      const { action, session_id } = parseStepBody(await readJson(c.req.raw));
-      const session = sessionForUse(store, requestedSessionId(c.req.raw, session_id));
-      const t = httpStep(session, action);
-      c.header(SESSION_HEADER, session.id);
-      return c.json(openenvResult(t));
-    },
+    handler: stepHandler(openenvResult),
   },
   {
     method: "get",
@@ -216,11 +230,7 @@ export const OPENENV_ROUTES: readonly ApiRoute<ServerContext>[] = [
         404: jsonContent(ErrorMessageSchema, "Unknown session"),
       },
     },
-    handler: (c, { store }) => {
-      const session = sessionForUse(store, requestedSessionId(c.req.raw));
-      c.header(SESSION_HEADER, session.id);
-      return c.json(session.state());
-    },
+    handler: stateHandler,
   },
   {
     method: "get",

@@ -23,12 +23,7 @@ import { ObservationSchema, StateSchema } from "../schemas.ts";
 import { compareToBaseline } from "./baseline.ts";
 import { readJson } from "./body.ts";
 import { HttpError } from "./http_errors.ts";
-import {
-  requestedSessionId,
-  SESSION_HEADER,
-  sessionForReset,
-  sessionForUse,
-} from "./http_session.ts";
+import { requestedSessionId, SESSION_HEADER, sessionForReset } from "./http_session.ts";
 import { LATENCY_BUCKETS } from "./metrics.ts";
 import {
   BODY_ERRORS,
@@ -39,14 +34,9 @@ import {
   SOURCE_NOTE,
   TRUTH_NOTE,
 } from "./openapi.ts";
-import {
-  parseResetBody,
-  parseStepBody,
-  SeedResetBodySchema,
-  StepBodySchema,
-} from "./request_schemas.ts";
+import { parseResetBody, SeedResetBodySchema, StepBodySchema } from "./request_schemas.ts";
 import type { ApiRoute } from "../http/route_table.ts";
-import { httpReset, httpStep } from "./routes_openenv.ts";
+import { httpReset, stateHandler, stepHandler } from "./routes_openenv.ts";
 import type { ServerContext } from "./server_context.ts";
 import { seedResult } from "./wire.ts";
 import { upgradeRoute } from "./ws_route.ts";
@@ -141,13 +131,7 @@ export const SEED_ROUTES: readonly ApiRoute<ServerContext>[] = [
         ...BODY_ERRORS,
       },
     },
-    handler: async (c, { store }) => {
-      const { action, session_id } = parseStepBody(await readJson(c.req.raw));
-      const session = sessionForUse(store, requestedSessionId(c.req.raw, session_id));
-      const t = httpStep(session, action);
-      c.header(SESSION_HEADER, session.id);
-      return c.json(seedResult(t));
-    },
+    handler: stepHandler(seedResult),
   },
   {
     method: "get",
@@ -162,11 +146,7 @@ export const SEED_ROUTES: readonly ApiRoute<ServerContext>[] = [
         404: jsonContent(ErrorMessageSchema, "Unknown session"),
       },
     },
-    handler: (c, { store }) => {
-      const session = sessionForUse(store, requestedSessionId(c.req.raw));
-      c.header(SESSION_HEADER, session.id);
-      return c.json(session.state());
-    },
+    handler: stateHandler,
   },
   {
     method: "get",
