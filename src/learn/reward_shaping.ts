@@ -1,22 +1,12 @@
 /**
- * Training rewards aligned with a task's grader. The environment's own reward (+10 resolved,
- * -2 unneeded investigation, ...) ranks policies differently from the graders (e.g. the `hard`
- * grader does not charge for investigating a symptom, the `easy` grader rewards explicitly
- * ignoring noise and weighs critical alerts as much as all others together), so the trainer
- * optimises a dense per-step approximation of the grader instead:
- *
- * - `easy`: each counted alert that ends correctly is worth `0.5 / E[critical alerts]` if
- *   critical and `0.5 / E[other alerts]` otherwise (the class-balanced accuracy);
- * - `medium`: each resolved incident is worth its true severity / E[total severity]; each
- *   INVESTIGATE (ESCALATE) on a non-critical alert costs 1 (1.5) / capacity x E[resolved share];
- * - `hard`: each resolved incident is worth its weight / E[max possible], each failed one costs
- *   half its weight, and damage costs `0.5 x damage / threshold / E[max possible]`.
- *
- * Expectations are rough per-task constants measured with the rule baseline. At the end of an
+ * A training-signal ablation (`deno task train --reward grader`): a dense per-step reward that
+ * approximates a task's grader, with each event attributed to the alert that caused it. The
+ * weights are the task's `shaping` table (`tasks/<id>.ts`; for the v1 tasks `TRIAGE_SHAPING`:
+ * the reward table's resolution, failure and waste events over a typical span). At the end of an
  * episode the vector environment adds a *terminal correction* (`scale x score - shaped return`)
- * so that an episode's undiscounted return equals `scale x` the grader's score exactly; the dense
- * part only spreads the credit over the steps that earned it. All of this reads the hidden truth
- * of the world, which is fine for a training signal: the policy itself only sees observations.
+ * so that the return can equal `scale x` the grader's score; the dense part only spreads the
+ * credit over the steps that earned it. It reads the hidden truth of the world, so it is not
+ * what a player gets: the default training signal is the environment's own reward.
  *
  * @example
  * ```ts
