@@ -36,6 +36,8 @@ export interface IngestConfig {
   maxBodyBytes: number;
   /** `Retry-After` of a 429, in seconds. */
   retryAfterSeconds: number;
+  /** Refused requests are logged as one summary line per this many ms (default 10000). */
+  rejectionLogIntervalMs?: number;
 }
 
 /** Default KV file. */
