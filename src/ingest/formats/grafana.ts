@@ -4,7 +4,8 @@
  * `dashboardURL`, `panelURL`, `values`, older `valueString`, `imageURL`), all optional.
  * Each alert is mapped exactly as for Alertmanager (see `normalizeAlertGroup`), with
  * `source: "grafana"`; when neither the alert nor the body has a `status`, `state: "ok"` means
- * resolved.
+ * resolved. Legacy (pre-unified) Grafana notifications — `{ruleId, ruleName, state, evalMatches}`,
+ * no `alerts` — are accepted too (`grafana_legacy.ts`).
  *
  * @example
  * ```ts
@@ -20,6 +21,7 @@
 import { z } from "../../deps.ts";
 import { parseOrThrow } from "../errors.ts";
 import { isRecord, type NormalizedAlert, type NormalizeOptions } from "../normalized_alert.ts";
+import { isLegacyGrafana, normalizeLegacy } from "./grafana_legacy.ts";
 import {
   type AlertmanagerAlert,
   AlertmanagerAlertSchema,
@@ -83,7 +85,8 @@ export const GrafanaWebhookSchema: z.ZodType<GrafanaWebhook> = AlertmanagerWebho
 
 /**
  * True for an object with `version: "1"` and an `alerts` array or `orgId`, or with no version
- * but an `alerts` array and `orgId` or `state: "alerting" | "ok"` (Grafana-only fields).
+ * but an `alerts` array and `orgId` or `state: "alerting" | "ok"` (Grafana-only fields), or a
+ * legacy Grafana notification (`isLegacyGrafana`).
  *
  * @example
  * ```ts
@@ -94,6 +97,7 @@ export const GrafanaWebhookSchema: z.ZodType<GrafanaWebhook> = AlertmanagerWebho
  */
 export function detect(body: unknown): boolean {
   if (!isRecord(body)) return false;
+  if (isLegacyGrafana(body)) return true;
   const grafanaOnly = "orgId" in body || body.state === "alerting" || body.state === "ok";
   if (body.version !== undefined) {
     return body.version === "1" && (Array.isArray(body.alerts) || "orgId" in body);
@@ -113,6 +117,7 @@ export function detect(body: unknown): boolean {
  * ```
  */
 export function normalize(body: unknown, options: NormalizeOptions = {}): NormalizedAlert[] {
+  if (isLegacyGrafana(body)) return normalizeLegacy(body, options);
   const parsed = parseOrThrow(GrafanaWebhookSchema, body, "grafana");
   const fallback = parsed.state === "ok" ? "resolved" : "firing";
   return normalizeAlertGroup("grafana", parsed, body as Record<string, unknown>, options, fallback);
