@@ -5,16 +5,20 @@
  * | -------------------------------------- | --------------------------------------------------- |
  * | `POST /ingest/alerts`                  | any format, detected from the body                  |
  * | `POST /ingest/alerts/{format}`         | `alertmanager`, `grafana`, `pagerduty`, `datadog`, `generic` |
+ * | `POST /v2/enqueue`, `POST /ingest/alerts/pagerduty/v2/enqueue` | PagerDuty Events API v2 (a PagerDuty client's base URL) |
  * | `GET /ingest/alerts`                   | stored alerts, newest first: `status`, `source`, `type`, `limit` (≤ 500), `cursor`, `offset` |
  * | `GET /ingest/stats`                    | open / total / backlog bound                        |
  *
  * A POST answers **202** (PagerDuty-style `{"status":"success","dedup_key":...,"results":[...]}`)
  * only after the store committed. Errors, never a 500: **400** empty / non-UTF-8 / malformed JSON;
- * **401** missing or wrong bearer token; **403** missing or wrong HMAC signature; **404** unknown
- * format; **413** body over the limit; **422** a body the format rejects, naming the field
+ * **401** missing or wrong credential; **403** missing or wrong signature (see `auth.ts` for the
+ * credential each sender can use); **404** unknown format; **413** body over the limit; **422**
+ * JSON nested deeper than `MAX_JSON_DEPTH`, or a body the format rejects, naming the field
  * (`{"detail":[{"type":"invalid_alert","loc":["body","alerts",0,"labels"],"msg":...}],
- * "field":"alerts[0].labels"}`); **429** backlog full, with `Retry-After`; **503** store unavailable.
- * Log lines (JSON) carry route, status, source and counts — never a header or a credential.
+ * "field":"alerts[0].labels"}`); **429** no backlog room for the whole body, with `Retry-After`;
+ * **503** store unavailable. Log lines (JSON) carry route, status, source and counts — never a
+ * header or a credential; refused requests are summed into one line per interval
+ * (`rejection_log.ts`).
  * Each route is declared once, in {@link INGEST_ROUTES}: method, path, handler and its OpenAPI
  * description (from `openapi.ts`), which the server's document and 405 answers are built from.
  *
