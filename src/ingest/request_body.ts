@@ -87,14 +87,19 @@ export async function readLimited(request: Request, max: number): Promise<Uint8A
 export function jsonDepth(text: string, limit = Infinity): number {
   let depth = 0;
   let deepest = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
+    if (c === 34) {
+      // a string: jump to its closing quote (one not preceded by an odd run of backslashes)
+      for (;;) {
+        const q = text.indexOf('"', i + 1);
+        if (q < 0) return deepest;
+        let back = 0;
+        while (text.charCodeAt(q - 1 - back) === 92) back++;
+        i = q;
+        if (back % 2 === 0) break;
+      }
+    } else if (c === 91 || c === 123) {
       if (++depth > deepest) deepest = depth;
       if (deepest > limit) return deepest;
     } else if (c === 93 || c === 125) depth--;
