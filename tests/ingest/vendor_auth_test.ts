@@ -29,7 +29,10 @@ Deno.test("a Grafana-signed webhook (real fixture, timestamped signature) is sto
     ["grafana", "created", "e6349a25f5ef0e9e"],
   );
   const [a] = (await h.get("/ingest/alerts", { authorization: `Bearer ${TOKEN}` })).body.alerts;
-  assert.deepEqual([a.alert_type, a.status], ["MEMORY", "firing"]);
+  assert.deepEqual(
+    [a.alert_type, a.visible_severity, a.service, a.status],
+    ["MEMORY", 0.5, "node", "firing"],
+  );
 
   const tampered = body.replace("High memory usage", "Low memory usage");
   const bad = await h.post("/ingest/alerts/grafana", tampered, await grafanaHeaders(body, now));
