@@ -33,7 +33,8 @@ const FieldError = z.object({
 });
 const auth = z.object({
   authorization: z.string().optional().describe(
-    "`Bearer <token>`, required when `ALERT_TRIAGE_INGEST_TOKEN` is set",
+    "`Bearer <token>` when `ALERT_TRIAGE_INGEST_TOKEN` is set (a valid signature, or on the " +
+      "PagerDuty routes `routing_key` = the token, also authenticates)",
   ),
 });
 const Accepted = z.object({
