@@ -77,6 +77,8 @@ secret=()
 if [ -n "$CA_BUNDLE" ] && [ -s "$CA_BUNDLE" ]; then
   secret=(--secret "id=ca_bundle,src=$CA_BUNDLE")
 fi
+# A failed build must not leave an older image under the tag for the smoke test to pass on.
+podman untag "$IMAGE" 2>/dev/null || true
 stamp "podman build -t $IMAGE (from $BASE_IMAGE)"
 podman build --format docker --network host --pull=never --from "$BASE_IMAGE" \
   "${secret[@]}" -t "$IMAGE" .
