@@ -23,7 +23,7 @@ WORKDIR /app
 # it is mounted for this step alone and never stored in the image.
 COPY deno.json deno.lock ./
 COPY scripts/container/server_lock.ts /tmp/server_lock.ts
-RUN --mount=type=secret,id=ca_bundle \
+RUN --mount=type=secret,id=ca_bundle,required=false \
     if [ -s /run/secrets/ca_bundle ]; then export DENO_CERT=/run/secrets/ca_bundle; fi \
  && deno run --allow-read=. --allow-write=. /tmp/server_lock.ts \
  && deno install --frozen \
@@ -55,11 +55,12 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["deno", "eval", "--no-config", "const v = (...n) => n.map((k) => Deno.env.get(k)?.trim()).find((x) => x); const h = v('ALERT_TRIAGE_HOST', 'HOST') ?? '0.0.0.0'; const host = ['0.0.0.0', '::', '[::]'].includes(h) ? '127.0.0.1' : h.includes(':') && !h.startsWith('[') ? `[${h}]` : h; const r = await fetch(`http://${host}:${v('ALERT_TRIAGE_PORT', 'PORT') ?? 8000}/health`); Deno.exit(r.ok ? 0 : 1);"]
 
-# cli/start.ts (`deno task start`) picks the address from ALERT_TRIAGE_PORT/PORT and
-# ALERT_TRIAGE_HOST/HOST (default 0.0.0.0:8000) and runs `deno serve --cached-only` with least
-# privilege: --allow-net for that address only, --allow-env=ALERT_TRIAGE_*, read/write ./data only,
-# widened only for an alert store configured elsewhere (ALERT_TRIAGE_KV_PATH: another directory,
-# or a remote KV URL, whose host and DENO_KV_ACCESS_TOKEN it then allows). It passes SIGTERM on.
+# `deno task start` with --cached-only, the server as the only deno process: cli/start.ts --print
+# picks the address from ALERT_TRIAGE_PORT/PORT and ALERT_TRIAGE_HOST/HOST (default 0.0.0.0:8000)
+# and prints the `deno serve --cached-only` arguments with least privilege (--allow-net for that
+# address only, --allow-env=ALERT_TRIAGE_*, read/write ./data only, widened only for an alert
+# store configured elsewhere: ALERT_TRIAGE_KV_PATH in another directory, or a remote KV URL, whose
+# host and DENO_KV_ACCESS_TOKEN it then allows); the shell execs them (one argument per line), so
+# tini passes SIGTERM straight to the server. A bad PORT/HOST stops here with the usage text.
 # Sessions live in memory: never add --parallel (scale out with processes behind a sticky LB).
-CMD ["deno", "run", "--cached-only", "--allow-env=PORT,HOST,ALERT_TRIAGE_*", "--allow-run=deno", \
-     "cli/start.ts", "--cached-only"]
+CMD ["sh", "-c", "args=$(deno run --cached-only --allow-env=PORT,HOST,ALERT_TRIAGE_* cli/start.ts --cached-only --print) || exit; set -f; IFS='\n'; exec deno $args"]

@@ -16,6 +16,8 @@
  * `ALERT_TRIAGE_KV_PATH` widens those flags to what it needs (see {@link kvPermissions}): a file
  * outside `./data` its directory, a remote KV URL its host and `DENO_KV_ACCESS_TOKEN`.
  * `--cached-only` is passed on to `deno serve` (the container image: never download at start).
+ * `--print` prints the `deno` arguments one per line instead of running them, for a wrapper that
+ * `exec`s them so that the server is the only deno process (the container image's command).
  *
  * @example
  * ```ts
@@ -32,7 +34,7 @@
 import { errorMessage, EXIT_OK, EXIT_USAGE, UsageError } from "./_usage.ts";
 
 /** The usage text of `deno task start`. */
-export const START_USAGE = `Usage: deno task start [--port N] [--host H]
+export const START_USAGE = `Usage: deno task start [--port N] [--host H] [--cached-only] [--print]
 
 Runs the alert-triage server with deno serve and least privilege
 (--allow-net=H:N --allow-env=ALERT_TRIAGE_* --allow-read=./data --allow-write=./data).
@@ -42,6 +44,7 @@ Options:
                  else $PORT, else 8000
   --host H       interface to listen on. Default: $ALERT_TRIAGE_HOST, else $HOST, else 0.0.0.0
   --cached-only  pass --cached-only to deno serve (never download dependencies)
+  --print        print the deno arguments, one per line, instead of running the server
   -h, --help     this text
 
 Server options come from the ALERT_TRIAGE_* environment variables (see the README). An alert store
@@ -76,7 +79,7 @@ export function startAddress(
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--help" || arg === "-h") return null;
-    if (arg === "--cached-only") continue; // a flag of deno serve, read by the launcher itself
+    if (arg === "--cached-only" || arg === "--print") continue; // read by the launcher itself
     const eq = arg.indexOf("=");
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     if (flag !== "--port" && flag !== "--host") {
@@ -192,6 +195,14 @@ if (import.meta.main) {
   const entry = new URL("./server.ts", import.meta.url).pathname;
   const cachedOnly = Deno.args.includes("--cached-only");
   const args = serveCommand(address, entry, { cachedOnly, kv });
+  if (Deno.args.includes("--print")) {
+    if (args.some((arg) => arg.includes("\n"))) {
+      console.error("error: an argument contains a line break; it cannot be printed one per line");
+      Deno.exit(EXIT_USAGE);
+    }
+    console.log(args.join("\n"));
+    Deno.exit(EXIT_OK);
+  }
   const child = new Deno.Command("deno", { args }).spawn();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {

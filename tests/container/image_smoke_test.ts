@@ -148,6 +148,12 @@ test("serves health, tasks, reset and step as the non-root deno user, code read-
     equal(await engineOk("exec", c.id, "id", "-u"), "1993");
     const uids = await engineOk("exec", c.id, "sh", "-c", "cat /proc/[0-9]*/status | grep ^Uid:");
     for (const line of uids.split("\n")) match(line, /^Uid:\s+1993\s/);
+    // tini, then the server as the only deno process (the launcher exec'd it)
+    const commands = (await engineOk("exec", c.id, "sh", "-c", "cat /proc/[0-9]*/comm")).split(
+      "\n",
+    );
+    equal(commands.filter((name) => name === "deno").length, 1, commands.join(" "));
+    match(await engineOk("exec", c.id, "cat", "/proc/1/cmdline"), /^\/tini/);
     // code and dependency cache are root-owned and read-only; only /app/data is writable
     for (const path of ["/app/src/x", "/app/cli/server.ts", "/deno-dir/x", "/app/deno.lock"]) {
       const r = await engine("exec", c.id, "sh", "-c", `: >> ${path}`);
@@ -217,7 +223,10 @@ test("runs as another uid (--user 1000:1000) on a read-only root with a fresh vo
   }
 });
 
-test("listens on PORT from the environment, with a HEALTHCHECK that follows it", async () => {
+test("listens on PORT from the environment, with a HEALTHCHECK that follows it; a bad PORT stops it", async () => {
+  const bad = await engine("run", "--rm", "-e", "PORT=eighty", IMAGE);
+  equal(bad.code, 2, bad.stderr);
+  match(bad.stderr, /PORT must be a port 0\.\.65535/);
   const c = await start(["-e", "PORT=9000"], 9000);
   try {
     const args = await engineOk(
