@@ -121,7 +121,7 @@ export interface KvPermissions {
  * the directory of a file elsewhere; for a remote KV URL (`http(s)://`) its host and
  * `DENO_KV_ACCESS_TOKEN`, plus the hosts listed in `ALERT_TRIAGE_KV_ALLOW_NET` (comma-separated:
  * the data endpoints a KV Connect server names on other hosts, as Deno Deploy's managed KV does).
- * Throws {@link UsageError} for a malformed KV URL.
+ * Throws {@link UsageError} for a malformed KV URL or a path with a comma.
  */
 export function kvPermissions(get: (name: string) => string | undefined): KvPermissions {
   const kvPath = get("ALERT_TRIAGE_KV_PATH")?.trim() || "./data/ingest.kv";
@@ -137,6 +137,12 @@ export function kvPermissions(get: (name: string) => string | undefined): KvPerm
     return { net: [host, ...extraNet], env: ["DENO_KV_ACCESS_TOKEN"], paths: [] };
   }
   if (kvPath === ":memory:") return { net: extraNet, env: [], paths: [] };
+  if (kvPath.includes(",")) {
+    // the permission flags are comma-separated lists: a comma would grant other paths
+    throw new UsageError(
+      `ALERT_TRIAGE_KV_PATH must not contain a comma: ${JSON.stringify(kvPath)}`,
+    );
+  }
   const slash = kvPath.lastIndexOf("/");
   const dir = slash < 0 ? "." : slash === 0 ? "/" : kvPath.slice(0, slash);
   const insideData = /^(\.\/)?data(\/|$)/.test(dir);

@@ -39,6 +39,7 @@ Deno.test("kvPermissions: nothing extra for ./data and :memory:, a directory, or
     },
   );
   throws(() => kvPermissions(env({ ALERT_TRIAGE_KV_PATH: "http://[bad" })), UsageError);
+  throws(() => kvPermissions(env({ ALERT_TRIAGE_KV_PATH: "/a,/etc/x.kv" })), /comma/);
 });
 
 Deno.test("serveCommand widens only the flags the store needs, and passes --cached-only on", () => {
