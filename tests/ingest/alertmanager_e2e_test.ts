@@ -26,7 +26,7 @@ function findBinary(): string | undefined {
 
 const BINARY = findBinary();
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (l.addr as Deno.NetAddr).port;
   l.close();
@@ -57,7 +57,7 @@ Deno.test({
   });
   const http = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, server.fetch);
   const ours = `http://127.0.0.1:${http.addr.port}`;
-  const amPort = await freePort();
+  const amPort = freePort();
   await Deno.writeTextFile(
     `${dir}/alertmanager.yml`,
     `route:
