@@ -54,9 +54,9 @@ export interface LeaderboardRow {
   agent: string;
   /** Mean wire score. */
   mean: number;
-  /** Lower bound of the 95% interval of the mean (null below two episodes). */
+  /** Lower bound of the 95% interval of the mean, clipped to [0, 1] (null below two episodes). */
   ci_low: number | null;
-  /** Upper bound of the 95% interval of the mean (null below two episodes). */
+  /** Upper bound of the 95% interval of the mean, clipped to [0, 1] (null below two episodes). */
   ci_high: number | null;
   /** Finished episodes. */
   episodes: number;
@@ -84,7 +84,10 @@ export interface Leaderboard {
   tasks: LeaderboardTask[];
 }
 
-/** Mean and 95% interval of the mean from the sums (Student's t; null below two episodes). */
+/**
+ * Mean and 95% interval of the mean from the sums (Student's t, clipped to the score range
+ * [0, 1]; null below two episodes).
+ */
 export function scoreInterval(
   s: ScoreSummary,
 ): { mean: number; low: number | null; high: number | null } {
@@ -93,7 +96,7 @@ export function scoreInterval(
   if (n < 2) return { mean, low: null, high: null };
   const variance = Math.max(0, (s.sumSquares - n * mean * mean) / (n - 1));
   const half = studentTQuantile(0.975, n - 1) * Math.sqrt(variance / n);
-  return { mean, low: mean - half, high: mean + half };
+  return { mean, low: Math.max(0, mean - half), high: Math.min(1, mean + half) };
 }
 
 /** The leaderboard of every registered task from the score store and the baselines. */

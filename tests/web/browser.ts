@@ -136,11 +136,13 @@ export interface KeyboardEpisode {
  * Plays a whole episode on the play page with the keyboard only: Tab to the seed and name
  * fields and the start button, then per tick `I` on the first K alerts, `G` on the rest and
  * Enter. Once, it asks for one investigation more than the budget and keeps the message.
+ * `beforeSubmit(tick)` runs after a tick's keys, before its Enter.
  */
 export async function playByKeyboard(
   page: Page,
   seed: number,
   name: string,
+  beforeSubmit?: (tick: number) => Promise<void>,
 ): Promise<KeyboardEpisode> {
   let responseScore: number | null = null;
   page.on("response", async (r) => {
@@ -179,6 +181,7 @@ export async function playByKeyboard(
       }
       await page.keyboard.press(i < budget ? "i" : "g");
     }
+    await beforeSubmit?.(ticks);
     await page.keyboard.press("Enter");
     ticks++;
     await page.waitForFunction(

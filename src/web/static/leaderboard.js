@@ -111,8 +111,8 @@ function board(task) {
           h(
             "tr",
             {},
-            ["#", "player", "mean grade", "95% interval", "episodes", "success rate"].map((c) =>
-              h("th", { scope: "col" }, c)
+            ["#", "player", "mean grade", "95% interval", "episodes", "success rate"].map((c, i) =>
+              h("th", { scope: "col", class: i === 1 ? null : "num" }, c)
             ),
           ),
         ),

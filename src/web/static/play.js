@@ -2,7 +2,7 @@
 // `/env/step`, `/env/state`), by mouse or keyboard; at the end the grade, and the hidden truth
 // from the server's end-of-episode state.
 import { EnvSession, getJson } from "./api.js";
-import { legend, lineChart } from "./chart.js";
+import { lineChart } from "./chart.js";
 import {
   ACTIONS,
   fill,
@@ -253,18 +253,20 @@ function renderBreakdown(components) {
       ),
     ),
   );
-  const series = [
-    { name: "system load", values: game.loads, color: "#1f5fbf" },
-    { name: "reward", values: game.rewards, color: "#b0361d", dash: "4 3" },
-  ];
   fill(
     $("chart"),
-    lineChart(series, {
-      title: "System load and reward per tick",
-      yMin: Math.min(-1, ...game.rewards),
-      yMax: Math.max(1, ...game.loads, ...game.rewards),
+    lineChart([{ name: "system load", values: game.loads, color: "#1f5fbf" }], {
+      title: "System load per tick",
+      height: 90,
+      yMin: 0,
+      yMax: 1,
     }),
-    legend(series),
+    h("p", { class: "chart-label" }, "System load (0–1)"),
+    lineChart([{ name: "reward", values: game.rewards, color: "#b0361d" }], {
+      title: "Reward per tick",
+      height: 110,
+    }),
+    h("p", { class: "chart-label" }, "Reward per tick (damage itself is hidden until the end)"),
   );
 }
 
@@ -298,6 +300,7 @@ async function start(ev) {
     saveJson(PLAYING_KEY, { task, seed: game.seed });
     showSetupError("");
     $("game").hidden = false;
+    $("submit").hidden = false;
     $("end").hidden = true;
     fill($("episode-label"), `${task}, seed ${game.seed}`);
     $("game").dataset.session = game.session.id;
@@ -363,6 +366,7 @@ async function submit() {
 
 async function finish(r) {
   game.running = false;
+  $("submit").hidden = true;
   renderQueue(false);
   const state = await game.session.state();
   const task = game.tasks.find((t) => t.id === game.task);
@@ -373,6 +377,7 @@ async function finish(r) {
     seed: game.seed,
     agent: game.agent,
     task_score: info.task_score,
+    success: info.success,
     return: game.ret,
     ticks: game.history,
   });

@@ -34,7 +34,7 @@ function yourRun(task, seed) {
     task_score: last.task_score,
     return: last.return,
     steps: last.ticks.length,
-    success: null,
+    success: last.success ?? null,
     ticks: last.ticks.map((t) => ({ alerts: t.alerts, decisions: t.decisions, reward: t.reward })),
   };
 }
