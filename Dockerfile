@@ -39,8 +39,9 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["deno", "eval", "const r = await fetch('http://127.0.0.1:8000/health'); Deno.exit(r.ok ? 0 : 1);"]
 
 # Least privilege: listen on :8000, read only ALERT_TRIAGE_* variables, read and write only
-# ./data (the alert store; Deno KV is enabled by "unstable": ["kv"] in deno.json).
+# ./data (the alert store; Deno KV is enabled by "unstable": ["kv"] in deno.json); read ./policies
+# (the agents the web console's watch mode plays, when the image ships them).
 # Sessions live in memory: never add --parallel (scale out with processes behind a sticky LB).
 CMD ["deno", "serve", "--cached-only", "--port", "8000", "--host", "0.0.0.0", \
      "--allow-net=0.0.0.0:8000", "--allow-env=ALERT_TRIAGE_*", \
-     "--allow-read=./data", "--allow-write=./data", "cli/server.ts"]
+     "--allow-read=./data,./policies", "--allow-write=./data", "cli/server.ts"]
