@@ -169,9 +169,8 @@ export async function playByKeyboard(
   let budgetMessage = "";
   let ticks = 0;
   for (;;) {
-    const ended = await page.$eval("#end", (e) => !(e as HTMLElement).hidden);
-    if (ended) break;
-    const tick = await textOf(page, "#g-tick");
+    const state = await page.$eval("#game", (e) => (e as HTMLElement).dataset.state);
+    if (state === "over") break;
     const rows = await page.$$eval("#queue-body tr[data-id]", (r) => r.length);
     const budget = Number((await textOf(page, "#g-budget")).split(" of ")[1]);
     for (let i = 0; i < rows; i++) {
@@ -185,11 +184,8 @@ export async function playByKeyboard(
     await page.keyboard.press("Enter");
     ticks++;
     await page.waitForFunction(
-      (before) =>
-        !(document.getElementById("end") as HTMLElement).hidden ||
-        document.getElementById("g-tick")?.textContent !== before,
+      () => document.getElementById("game")?.dataset.state !== "waiting",
       { timeout: 15000 },
-      tick,
     );
   }
   const pageScore = Number(

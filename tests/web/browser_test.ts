@@ -140,6 +140,17 @@ Deno.test({
         }));
         assert.ok(widths.page <= widths.view, `page ${widths.page} > viewport ${widths.view}`);
         assert.ok(widths.table > widths.wrap, "the queue is wider than the screen and scrolls");
+        // Sorting by severity (a header button) orders the rows, highest first.
+        await page.click("#queue-head th:nth-child(4) button");
+        const sev = await page.$$eval(
+          "#queue-body tr[data-id] td:nth-child(4)",
+          (c) => c.map((x) => Number(x.textContent)),
+        );
+        assert.deepEqual(sev, [...sev].sort((a, b) => b - a));
+        assert.equal(
+          await page.$eval("#queue-head th:nth-child(4)", (th) => th.getAttribute("aria-sort")),
+          "descending",
+        );
         assert.deepEqual(await overlaps(page, ".gauge"), []);
         assert.deepEqual(await overlaps(page, "#setup label, #setup button"), []);
         assert.deepEqual(await overlaps(page, ".top h1, .top nav a"), []);

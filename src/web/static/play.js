@@ -304,6 +304,7 @@ async function start(ev) {
     $("end").hidden = true;
     fill($("episode-label"), `${task}, seed ${game.seed}`);
     $("game").dataset.session = game.session.id;
+    $("game").dataset.state = "playing";
     fill($("status"), `Episode started: ${task}, seed ${game.seed}.`);
     showError("");
     renderBreakdown(null);
@@ -328,6 +329,7 @@ async function submit() {
   }));
   game.busy = true;
   $("submit").disabled = true;
+  $("game").dataset.state = "waiting"; // "playing" again once the tick is shown, "over" at the end
   try {
     const r = await game.session.step(decisions);
     game.history.push({
@@ -361,6 +363,7 @@ async function submit() {
   } finally {
     game.busy = false;
     $("submit").disabled = false;
+    $("game").dataset.state = game.running ? "playing" : "over";
   }
 }
 
