@@ -2,8 +2,8 @@
 /**
  * Screenshots of the web console's three pages for the README: a server on loopback, Debian's
  * Chromium through puppeteer-core, an episode of `easy` on seed 7 played with the keyboard,
- * then watch mode on that seed and the leaderboard (with a few rule and oracle episodes filed
- * through the API so it has rows to show).
+ * then watch mode on that seed and the leaderboard (with a few rule-agent episodes filed through
+ * the API so it has rows to show).
  *
  * @example
  * ```sh
@@ -13,14 +13,14 @@
  * @module
  */
 import { chromiumPath, launch, playByKeyboard, startServer } from "../../tests/web/browser.ts";
-import { createAgent } from "../../src/eval/agent_registry.ts";
+import { RuleBasedAgent } from "../../src/agents/rule_based.ts";
 
 const OUT = new URL("../../docs/", import.meta.url);
 
-/** Plays `episodes` episodes of `agent` on `task` through the HTTP API, filed under its name. */
+/** Plays the rule agent on `task` and `seeds` through the HTTP API, filed under `agent`. */
 async function file(base: string, agent: string, task: string, seeds: number[]): Promise<void> {
   for (const seed of seeds) {
-    const player = await createAgent(agent, task);
+    const player = new RuleBasedAgent();
     const headers = { "Content-Type": "application/json", "X-Session-Id": `shot-${agent}` };
     let r = await fetch(new URL(`env/reset/${task}`, base), {
       method: "POST",
@@ -31,7 +31,7 @@ async function file(base: string, agent: string, task: string, seeds: number[]):
     const h: Record<string, string> = token ? { ...headers, "X-Session-Token": token } : headers;
     let body = await r.json();
     while (!body.done) {
-      const action = await player.act(body.observation, {});
+      const action = player.act(body.observation);
       r = await fetch(new URL("env/step", base), {
         method: "POST",
         headers: h,
