@@ -189,7 +189,7 @@ function renderTick() {
         h("th", { scope: "col" }, "service"),
         h("th", { scope: "col", class: "num" }, "severity"),
         h("th", { scope: "col" }, "class"),
-        view.runs.map((r) => h("th", { scope: "col" }, r.agent)),
+        view.runs.map((r) => h("th", { scope: "col", class: "num" }, r.agent)),
       ),
     ),
     h(
@@ -222,7 +222,7 @@ function renderTick() {
               d !== mine;
             return h(
               "td",
-              { class: differs ? "diff" : "" },
+              { class: differs ? "num diff" : "num" },
               d ?? "",
               differs ? h("span", { class: "sr-only" }, " (differs from yours)") : null,
             );
