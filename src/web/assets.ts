@@ -16,10 +16,12 @@ import indexHtml from "./static/index.html" with { type: "text" };
 import watchHtml from "./static/watch.html" with { type: "text" };
 import leaderboardHtml from "./static/leaderboard.html" with { type: "text" };
 import styleCss from "./static/style.css" with { type: "text" };
+import figuresCss from "./static/figures.css" with { type: "text" };
 import apiJs from "./static/api.js" with { type: "text" };
 import chartJs from "./static/chart.js" with { type: "text" };
 import formatJs from "./static/format.js" with { type: "text" };
 import playJs from "./static/play.js" with { type: "text" };
+import playViewJs from "./static/play_view.js" with { type: "text" };
 import truthJs from "./static/truth.js" with { type: "text" };
 import watchJs from "./static/watch.js" with { type: "text" };
 import leaderboardJs from "./static/leaderboard.js" with { type: "text" };
@@ -34,6 +36,7 @@ export interface WebAsset {
 
 const HTML = "text/html; charset=utf-8";
 const JS = "text/javascript; charset=utf-8";
+const CSS = "text/css; charset=utf-8";
 
 /** The pages, by name. */
 export const WEB_PAGES: Readonly<Record<"play" | "watch" | "leaderboard", string>> = {
@@ -43,11 +46,13 @@ export const WEB_PAGES: Readonly<Record<"play" | "watch" | "leaderboard", string
 };
 
 const FILES: ReadonlyMap<string, WebAsset> = new Map([
-  ["style.css", { body: styleCss, type: "text/css; charset=utf-8" }],
+  ["style.css", { body: styleCss, type: CSS }],
+  ["figures.css", { body: figuresCss, type: CSS }],
   ["api.js", { body: apiJs, type: JS }],
   ["chart.js", { body: chartJs, type: JS }],
   ["format.js", { body: formatJs, type: JS }],
   ["play.js", { body: playJs, type: JS }],
+  ["play_view.js", { body: playViewJs, type: JS }],
   ["truth.js", { body: truthJs, type: JS }],
   ["watch.js", { body: watchJs, type: JS }],
   ["leaderboard.js", { body: leaderboardJs, type: JS }],

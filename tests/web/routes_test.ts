@@ -60,9 +60,13 @@ Deno.test("the pages, their files and modules are served from this origin only",
       for (const m of html.matchAll(/(?:src|href)="static\/([^"]+)"/g)) named.add(m[1]);
     }
     for (const name of webAssetNames()) {
-      for (const m of webAsset(name)!.body.matchAll(/from "\.\/([^"]+)"/g)) named.add(m[1]);
+      const body = webAsset(name)!.body;
+      for (const m of body.matchAll(/\bfrom "\.\/([^"]+)"/g)) {
+        named.add(m[1]);
+      }
     }
-    assert.ok(named.size >= 8);
+    assert.ok(named.has("figures.css") && named.has("play_view.js"));
+    assert.equal(named.size, webAssetNames().length, "every file is used");
     for (const name of named) {
       const r = await get(`${s.url}/web/static/${name}`);
       assert.equal(r.status, 200, name);

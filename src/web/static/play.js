@@ -2,12 +2,10 @@
 // `/env/step`, `/env/state`), by mouse or keyboard; at the end the grade, and the hidden truth
 // from the server's end-of-episode state.
 import { EnvSession, getJson } from "./api.js";
-import { lineChart } from "./chart.js";
 import {
   ACTIONS,
   fill,
   h,
-  label,
   LAST_EPISODE_KEY,
   num,
   PLAYING_KEY,
@@ -16,17 +14,17 @@ import {
   shortAction,
   signed,
 } from "./format.js";
+import {
+  breakdownView,
+  chartsView,
+  gaugesView,
+  queueHeadView,
+  queueRowsView,
+  sortAlerts,
+} from "./play_view.js";
 import { gradePanel, truthPanel } from "./truth.js";
 
 const $ = (id) => document.getElementById(id);
-const COLUMNS = [
-  { key: "id", label: "id" },
-  { key: "alert_type", label: "type" },
-  { key: "service", label: "service" },
-  { key: "visible_severity", label: "severity", num: true },
-  { key: "confidence", label: "confidence", num: true },
-  { key: "age", label: "age", num: true },
-];
 
 const game = {
   session: new EnvSession(),
@@ -49,18 +47,7 @@ const game = {
 };
 
 function order() {
-  const alerts = [...(game.obs?.alerts ?? [])];
-  const { key, dir } = game.sort;
-  if (key) {
-    alerts.sort((a, b) => {
-      const x = a[key], y = b[key];
-      const c = typeof x === "number"
-        ? x - y
-        : String(x).localeCompare(String(y), "en", { numeric: true });
-      return c * dir;
-    });
-  }
-  return alerts;
+  return sortAlerts(game.obs?.alerts ?? [], game.sort);
 }
 
 function budget() {
@@ -78,120 +65,33 @@ function showError(message) {
 }
 
 function renderGauges() {
-  const o = game.obs;
-  const left = budget() - investigations();
-  const items = [
-    ["Tick", o.tick],
-    ["System load", num(o.system_load, 2)],
-    ["Queue length", o.queue_length],
-    ["Time remaining", o.time_remaining],
-    ["Budget left this tick", `${left} of ${budget()}`],
-    ["Escalations pending", o.escalations_pending],
-    ["Return so far", signed(game.ret, 2)],
-  ];
-  fill(
-    $("gauges"),
-    items.map(([k, v]) =>
-      h(
-        "div",
-        { class: "gauge" },
-        h("dt", {}, k),
-        h("dd", { id: `g-${k.split(" ")[0].toLowerCase()}` }, v),
-      )
-    ),
-  );
-}
-
-function renderHead() {
-  fill(
-    $("queue-head"),
-    COLUMNS.map((c) => {
-      const active = game.sort.key === c.key;
-      const sort = active ? (game.sort.dir > 0 ? "ascending" : "descending") : null;
-      return h(
-        "th",
-        { scope: "col", "aria-sort": sort, class: c.num ? "num" : "" },
-        h(
-          "button",
-          {
-            type: "button",
-            class: "sort",
-            onclick: () => {
-              game.sort = { key: c.key, dir: active ? -game.sort.dir : (c.num ? -1 : 1) };
-              renderQueue();
-            },
-          },
-          c.label,
-          active ? (game.sort.dir > 0 ? " ▲" : " ▼") : "",
-        ),
-      );
-    }),
-    h("th", { scope: "col" }, "decision"),
-  );
+  fill($("gauges"), gaugesView(game.obs, budget() - investigations(), game.ret));
 }
 
 function renderQueue(focus = false) {
-  renderHead();
+  fill(
+    $("queue-head"),
+    queueHeadView(game.sort, (c) => {
+      const active = game.sort.key === c.key;
+      game.sort = { key: c.key, dir: active ? -game.sort.dir : (c.num ? -1 : 1) };
+      renderQueue();
+    }),
+  );
   const alerts = order();
   if (game.selected >= alerts.length) game.selected = Math.max(0, alerts.length - 1);
-  const rows = alerts.map((a, i) => {
-    const chosen = game.decisions.get(a.id) ?? null;
-    const selected = i === game.selected;
-    return h(
-      "tr",
-      {
-        "data-id": a.id,
-        class: selected ? "selected" : "",
-        tabindex: selected ? 0 : -1,
-        "aria-current": selected ? "true" : null,
-        onclick: () => {
-          game.selected = i;
-          renderQueue(true);
-        },
+  fill(
+    $("queue-body"),
+    queueRowsView(alerts, game.decisions, game.selected, {
+      onSelect: (i) => {
+        game.selected = i;
+        renderQueue(true);
       },
-      COLUMNS.map((c) => {
-        const v = a[c.key];
-        return h("td", { class: c.num ? "num" : "" }, c.key === "age" || !c.num ? v : num(v, 2));
-      }),
-      h(
-        "td",
-        { class: "decide" },
-        h(
-          "span",
-          { role: "group", "aria-label": `Decision for ${a.id}` },
-          ACTIONS.map((act) =>
-            h("button", {
-              type: "button",
-              tabindex: -1,
-              class: `act act-${act.short}`,
-              "aria-pressed": chosen === act.type ? "true" : "false",
-              title: `${act.label} (${act.short})`,
-              "aria-label": `${act.label} ${a.id}`,
-              onclick: (ev) => {
-                ev.stopPropagation();
-                game.selected = i;
-                decide(act.type);
-              },
-            }, act.short)
-          ),
-        ),
-      ),
-    );
-  });
-  if (rows.length === 0) {
-    rows.push(
-      h(
-        "tr",
-        {},
-        h(
-          "td",
-          { colspan: COLUMNS.length + 1 },
-          "The queue is empty: press Enter to let a tick pass.",
-        ),
-      ),
-    );
-  }
-  fill($("queue-body"), rows);
+      onDecide: (i, type) => {
+        game.selected = i;
+        decide(type);
+      },
+    }),
+  );
   renderGauges();
   if (focus) $("queue-body").querySelector("tr.selected")?.focus();
 }
@@ -217,57 +117,8 @@ function decide(type) {
 }
 
 function renderBreakdown(components) {
-  const keys = Object.keys(game.totals);
-  fill(
-    $("breakdown"),
-    h("caption", { class: "sr-only" }, "Reward by component"),
-    h(
-      "thead",
-      {},
-      h(
-        "tr",
-        {},
-        h("th", { scope: "col" }, "component"),
-        h("th", { scope: "col", class: "num" }, "this tick"),
-        h("th", { scope: "col", class: "num" }, "episode"),
-      ),
-    ),
-    h(
-      "tbody",
-      {},
-      keys.map((k) =>
-        h(
-          "tr",
-          {},
-          h("th", { scope: "row" }, label(k)),
-          h("td", { class: "num" }, signed(components?.[k] ?? 0, 2)),
-          h("td", { class: "num" }, signed(game.totals[k], 2)),
-        )
-      ),
-      h(
-        "tr",
-        { class: "total" },
-        h("th", { scope: "row" }, "reward"),
-        h("td", { class: "num" }, signed(game.rewards.at(-1) ?? 0, 2)),
-        h("td", { class: "num" }, signed(game.ret, 2)),
-      ),
-    ),
-  );
-  fill(
-    $("chart"),
-    lineChart([{ name: "system load", values: game.loads, color: "#1f5fbf" }], {
-      title: "System load per tick",
-      height: 90,
-      yMin: 0,
-      yMax: 1,
-    }),
-    h("p", { class: "chart-label" }, "System load (0–1)"),
-    lineChart([{ name: "reward", values: game.rewards, color: "#b0361d" }], {
-      title: "Reward per tick",
-      height: 110,
-    }),
-    h("p", { class: "chart-label" }, "Reward per tick (damage itself is hidden until the end)"),
-  );
+  fill($("breakdown"), breakdownView(game.totals, components, game.rewards.at(-1) ?? 0, game.ret));
+  fill($("chart"), chartsView(game.loads, game.rewards));
 }
 
 async function start(ev) {
