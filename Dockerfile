@@ -1,5 +1,8 @@
-# alert-triage OpenEnv server: `docker build -t alert-triage . && docker run -p 8000:8000 alert-triage`
-# (also the Hugging Face Space image: README front matter `sdk: docker`, `app_port: 8000`).
+# alert-triage OpenEnv server (also the Hugging Face Space image: README front matter `sdk: docker`,
+# `app_port: 8000`):
+#   docker build -t alert-triage . && docker run -p 8000:8000 alert-triage
+# CI builds this file unchanged with podman on a local stand-in for the base image
+# (scripts/container/build.sh: `podman build --from localhost/deno-base:2.9.6 ...`).
 FROM denoland/deno:2.9.6
 
 ENV DENO_DIR=/deno-dir \
@@ -10,38 +13,54 @@ ENV DENO_DIR=/deno-dir \
 
 WORKDIR /app
 
-# The manifest and lock first, then only the sources the server imports (see .dockerignore).
+# 1. Dependencies, from deno.json, deno.lock and scripts/container/server_lock.ts only, so that a
+# source edit reuses this layer (nothing downloaded again). server_lock.ts cuts the config and
+# lockfile down to the npm packages the server imports (no openai, d3/plot, linkedom, fast-check);
+# --frozen fails the build if deno.lock is stale instead of rewriting it. Everything is owned by
+# root and read-only for the runtime user, fixed in this same layer (a chmod in a later layer would
+# copy the whole cache again). The optional build secret `ca_bundle` is only for build machines
+# whose outbound TLS is re-signed by a local authority (`--secret id=ca_bundle,src=<CA bundle>`):
+# it is mounted for this step alone and never stored in the image.
 COPY deno.json deno.lock ./
+COPY scripts/container/server_lock.ts /tmp/server_lock.ts
+RUN --mount=type=secret,id=ca_bundle,required=false \
+    if [ -s /run/secrets/ca_bundle ]; then export DENO_CERT=/run/secrets/ca_bundle; fi \
+ && deno run --allow-read=. --allow-write=. /tmp/server_lock.ts \
+ && deno install --frozen \
+ && rm /tmp/server_lock.ts \
+ && chown -R root:root /deno-dir /app \
+ && chmod -R a+rX,go-w /deno-dir /app
+
+# 2. The sources the server runs (see .dockerignore), cached against the layer above: --frozen
+# fails if they import a package outside the server's cut of the lockfile. /app/data holds the
+# alert store of /ingest/* (Deno KV, ./data/ingest.kv) and is the only writable path: mode 1777
+# (sticky, like /tmp) so that any uid can write it, as hosts such as Hugging Face Spaces run the
+# image as another user. Mount a volume there to keep the alerts:
+#   docker run -p 8000:8000 -v alert-data:/app/data alert-triage
 COPY mod.ts ./
 COPY cli/ ./cli/
 COPY src/ ./src/
 COPY tasks/ ./tasks/
-
-# Resolve and cache every dependency of the entry point at build time, so the container never
-# downloads at start (it runs with --cached-only). Files are readable by any uid, since some
-# hosts (Hugging Face Spaces) run the image as a different user.
-# /app/data holds the durable alert store of /ingest/* (Deno KV, ./data/ingest.kv): owned by the
-# non-root user and, with the sticky bit as on /tmp, writable by any uid for hosts that run the
-# image as another user. Mount a volume there to keep ingested alerts across containers:
-# `docker run -p 8000:8000 -v alert-data:/app/data alert-triage`.
-RUN deno install --entrypoint cli/server.ts \
+RUN deno cache --frozen cli/server.ts cli/start.ts \
+ && chmod -R a+rX,go-w /app/mod.ts /app/cli /app/src /app/tasks \
  && mkdir -p /app/data \
- && chown -R deno:deno /deno-dir /app \
- && chmod -R a+rX /deno-dir /app \
  && chmod 1777 /app/data
 
 USER deno
 
 EXPOSE 8000
 
-# No curl in the image: probe with deno itself.
+# No curl in the image: probe with deno itself (each probe starts a deno process, ~50 MB for a
+# moment). Follows ALERT_TRIAGE_PORT/PORT and ALERT_TRIAGE_HOST/HOST like the server.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
-  CMD ["deno", "eval", "const r = await fetch('http://127.0.0.1:8000/health'); Deno.exit(r.ok ? 0 : 1);"]
+  CMD ["deno", "eval", "--no-config", "const v = (...n) => n.map((k) => Deno.env.get(k)?.trim()).find((x) => x); const h = v('ALERT_TRIAGE_HOST', 'HOST') ?? '0.0.0.0'; const host = ['0.0.0.0', '::', '[::]'].includes(h) ? '127.0.0.1' : h.includes(':') && !h.startsWith('[') ? `[${h}]` : h; const r = await fetch(`http://${host}:${v('ALERT_TRIAGE_PORT', 'PORT') ?? 8000}/health`); Deno.exit(r.ok ? 0 : 1);"]
 
-# Least privilege: listen on :8000, read only ALERT_TRIAGE_* variables, read and write only
-# ./data (the alert store; Deno KV is enabled by "unstable": ["kv"] in deno.json); read ./policies
-# (the agents the web console's watch mode plays, when the image ships them).
+# `deno task start` with --cached-only, the server as the only deno process: cli/start.ts --print
+# picks the address from ALERT_TRIAGE_PORT/PORT and ALERT_TRIAGE_HOST/HOST (default 0.0.0.0:8000)
+# and prints the `deno serve --cached-only` arguments with least privilege (--allow-net for that
+# address only, --allow-env=ALERT_TRIAGE_*, read/write ./data only, widened only for an alert
+# store configured elsewhere: ALERT_TRIAGE_KV_PATH in another directory, or a remote KV URL, whose
+# host and DENO_KV_ACCESS_TOKEN it then allows); the shell execs them (one argument per line), so
+# tini passes SIGTERM straight to the server. A bad PORT/HOST stops here with the usage text.
 # Sessions live in memory: never add --parallel (scale out with processes behind a sticky LB).
-CMD ["deno", "serve", "--cached-only", "--port", "8000", "--host", "0.0.0.0", \
-     "--allow-net=0.0.0.0:8000", "--allow-env=ALERT_TRIAGE_*", \
-     "--allow-read=./data,./policies", "--allow-write=./data", "cli/server.ts"]
+CMD ["sh", "-c", "args=$(deno run --cached-only --allow-env=PORT,HOST,ALERT_TRIAGE_* cli/start.ts --cached-only --print) || exit; set -f; IFS='\n'; exec deno $args"]

@@ -12,13 +12,21 @@
  * `PORT`/`HOST`, else `8000` on `0.0.0.0`. The child runs
  * `deno serve --port P --host H --allow-net=H:P --allow-env=ALERT_TRIAGE_* --allow-read=./data,./policies
  * --allow-write=./data cli/server.ts` (with `--port 0`, any free port, `--allow-net=H`); SIGINT and
- * SIGTERM are passed on, and the launcher exits with the server's exit code.
+ * SIGTERM are passed on, and the launcher exits with the server's exit code. The alert store
+ * `ALERT_TRIAGE_KV_PATH` widens those flags to what it needs (see {@link kvPermissions}): a file
+ * outside `./data` its directory, a remote KV URL its host and `DENO_KV_ACCESS_TOKEN`.
+ * `--cached-only` is passed on to `deno serve` (the container image: never download at start).
+ * `--print` prints the `deno` arguments one per line instead of running them, for a wrapper that
+ * `exec`s them so that the server is the only deno process (the container image's command).
  *
  * @example
  * ```ts
- * import { serveCommand, startAddress } from "./start.ts";
- * const address = startAddress([], (name) => ({ PORT: "8106" })[name]);
+ * import { kvPermissions, serveCommand, startAddress } from "./start.ts";
+ * const address = startAddress([], (name) => ({ PORT: "8106" })[name])!;
  * console.assert(serveCommand(address).includes("--allow-net=0.0.0.0:8106"));
+ * const kv = kvPermissions((name) => ({ ALERT_TRIAGE_KV_PATH: "https://kv.example" })[name]);
+ * const args = serveCommand(address, undefined, { kv, cachedOnly: true });
+ * console.assert(args.includes("--allow-net=0.0.0.0:8106,kv.example"));
  * ```
  *
  * @module
@@ -26,18 +34,21 @@
 import { errorMessage, EXIT_OK, EXIT_USAGE, UsageError } from "./_usage.ts";
 
 /** The usage text of `deno task start`. */
-export const START_USAGE = `Usage: deno task start [--port N] [--host H]
+export const START_USAGE = `Usage: deno task start [--port N] [--host H] [--cached-only] [--print]
 
 Runs the alert-triage server with deno serve and least privilege
 (--allow-net=H:N --allow-env=ALERT_TRIAGE_* --allow-read=./data,./policies --allow-write=./data).
 
 Options:
-  --port N    port to listen on (0..65535; 0 picks a free one). Default: $ALERT_TRIAGE_PORT,
-              else $PORT, else 8000
-  --host H    interface to listen on. Default: $ALERT_TRIAGE_HOST, else $HOST, else 0.0.0.0
-  -h, --help  this text
+  --port N       port to listen on (0..65535; 0 picks a free one). Default: $ALERT_TRIAGE_PORT,
+                 else $PORT, else 8000
+  --host H       interface to listen on. Default: $ALERT_TRIAGE_HOST, else $HOST, else 0.0.0.0
+  --cached-only  pass --cached-only to deno serve (never download dependencies)
+  --print        print the deno arguments, one per line, instead of running the server
+  -h, --help     this text
 
-Server options come from the ALERT_TRIAGE_* environment variables (see the README).`;
+Server options come from the ALERT_TRIAGE_* environment variables (see the README). An alert store
+(ALERT_TRIAGE_KV_PATH) outside ./data or on a remote KV widens the permissions to reach it.`;
 
 /** Where the server listens. */
 export interface StartAddress {
@@ -68,6 +79,7 @@ export function startAddress(
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === "--help" || arg === "-h") return null;
+    if (arg === "--cached-only" || arg === "--print") continue; // read by the launcher itself
     const eq = arg.indexOf("=");
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     if (flag !== "--port" && flag !== "--host") {
@@ -93,28 +105,90 @@ export function startAddress(
   return { port, hostname };
 }
 
+/** What the alert store needs beyond `./data` (see {@link kvPermissions}). */
+export interface KvPermissions {
+  /** Extra `--allow-net` hosts (`host` or `host:port`). */
+  net: string[];
+  /** Extra `--allow-env` variables. */
+  env: string[];
+  /** Extra directories for `--allow-read` and `--allow-write`. */
+  paths: string[];
+}
+
+/**
+ * The permissions the alert store `ALERT_TRIAGE_KV_PATH` needs beyond `./data` (`get` reads a
+ * variable): none for the default `./data/ingest.kv`, `:memory:` or another file under `./data`;
+ * the directory of a file elsewhere; for a remote KV URL (`http(s)://`) its host and
+ * `DENO_KV_ACCESS_TOKEN`, plus the hosts listed in `ALERT_TRIAGE_KV_ALLOW_NET` (comma-separated:
+ * the data endpoints a KV Connect server names on other hosts, as Deno Deploy's managed KV does).
+ * Throws {@link UsageError} for a malformed KV URL or a path with a comma.
+ */
+export function kvPermissions(get: (name: string) => string | undefined): KvPermissions {
+  const kvPath = get("ALERT_TRIAGE_KV_PATH")?.trim() || "./data/ingest.kv";
+  const extraNet = (get("ALERT_TRIAGE_KV_ALLOW_NET") ?? "").split(",").map((h) => h.trim())
+    .filter((h) => h !== "");
+  if (/^https?:\/\//i.test(kvPath)) {
+    let host: string;
+    try {
+      host = new URL(kvPath).host;
+    } catch {
+      throw new UsageError(`ALERT_TRIAGE_KV_PATH is not a valid URL: ${JSON.stringify(kvPath)}`);
+    }
+    return { net: [host, ...extraNet], env: ["DENO_KV_ACCESS_TOKEN"], paths: [] };
+  }
+  if (kvPath === ":memory:") return { net: extraNet, env: [], paths: [] };
+  if (kvPath.includes(",")) {
+    // the permission flags are comma-separated lists: a comma would grant other paths
+    throw new UsageError(
+      `ALERT_TRIAGE_KV_PATH must not contain a comma: ${JSON.stringify(kvPath)}`,
+    );
+  }
+  const slash = kvPath.lastIndexOf("/");
+  const dir = slash < 0 ? "." : slash === 0 ? "/" : kvPath.slice(0, slash);
+  const insideData = /^(\.\/)?data(\/|$)/.test(dir);
+  return { net: extraNet, env: [], paths: insideData ? [] : [dir] };
+}
+
+/** Extras of {@link serveCommand}. */
+export interface ServeExtras {
+  /** Pass `--cached-only` (never download dependencies at start). */
+  cachedOnly?: boolean;
+  /** What the alert store needs beyond `./data` ({@link kvPermissions}). */
+  kv?: KvPermissions;
+}
+
 /** The `deno serve` arguments (after the executable) that serve `cli/server.ts` at `address`. */
-export function serveCommand(address: StartAddress, entry = "cli/server.ts"): string[] {
+export function serveCommand(
+  address: StartAddress,
+  entry = "cli/server.ts",
+  extras: ServeExtras = {},
+): string[] {
   const { port, hostname } = address;
+  const kv = extras.kv ?? { net: [], env: [], paths: [] };
   const netHost = hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname;
+  const net = [port === 0 ? netHost : `${netHost}:${port}`, ...kv.net].join(",");
+  const files = ["./data", ...kv.paths].join(",");
   return [
     "serve",
+    ...(extras.cachedOnly ? ["--cached-only"] : []),
     "--port",
     String(port),
     "--host",
     hostname,
-    port === 0 ? `--allow-net=${netHost}` : `--allow-net=${netHost}:${port}`,
-    "--allow-env=ALERT_TRIAGE_*",
-    "--allow-read=./data,./policies",
-    "--allow-write=./data",
+    `--allow-net=${net}`,
+    ["--allow-env=ALERT_TRIAGE_*", ...kv.env].join(","),
+    `--allow-read=${files},./policies`, // ./policies: the agents of the web console's watch mode
+    `--allow-write=${files}`,
     entry,
   ];
 }
 
 if (import.meta.main) {
   let address: StartAddress | null;
+  let kv: KvPermissions;
   try {
     address = startAddress(Deno.args, (name) => Deno.env.get(name));
+    kv = kvPermissions((name) => Deno.env.get(name));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`error: ${errorMessage(e)}\n\n${START_USAGE}`);
@@ -125,7 +199,17 @@ if (import.meta.main) {
     Deno.exit(EXIT_OK);
   }
   const entry = new URL("./server.ts", import.meta.url).pathname;
-  const child = new Deno.Command("deno", { args: serveCommand(address, entry) }).spawn();
+  const cachedOnly = Deno.args.includes("--cached-only");
+  const args = serveCommand(address, entry, { cachedOnly, kv });
+  if (Deno.args.includes("--print")) {
+    if (args.some((arg) => arg.includes("\n"))) {
+      console.error("error: an argument contains a line break; it cannot be printed one per line");
+      Deno.exit(EXIT_USAGE);
+    }
+    console.log(args.join("\n"));
+    Deno.exit(EXIT_OK);
+  }
+  const child = new Deno.Command("deno", { args }).spawn();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
       try {

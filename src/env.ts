@@ -31,7 +31,7 @@ import {
   type State,
 } from "./models.ts";
 import { assertSeed, Rng } from "./rng.ts";
-import type { WorldConfig } from "./sim/world_config.ts";
+import type { ReplayCount, WorldConfig } from "./sim/world_config.ts";
 import { round4 } from "./numbers.ts";
 import { alertId, alertIndex, readTruth } from "./sim/truth.ts";
 import { DELAY, INVESTIGATE, PENDING, REWARD_WEIGHTS, World } from "./sim/world.ts";
@@ -74,6 +74,8 @@ export interface StepInfo {
   /** Episode statistics, present on the step that ends the episode (Gymnasium's
    * RecordEpisodeStatistics: return and length). */
   episode?: { r: number; l: number };
+  /** Replay and mixed episodes: recorded alerts selected, played, and cut by the horizon. */
+  replay?: ReplayCount;
 }
 
 /** What {@link AlertTriageEnv.reset} returns. */
@@ -405,6 +407,7 @@ export class AlertTriageEnv {
       seed: this.#seed ?? 0,
       action_mask: mask,
     };
+    if (w.config.replayCount) info.replay = w.config.replayCount;
     if (w.terminated || w.truncated) {
       info.damage = round4(w.damage);
       info.failures = w.failures;

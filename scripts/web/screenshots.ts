@@ -12,7 +12,13 @@
  *
  * @module
  */
-import { chromiumPath, launch, playByKeyboard, startServer } from "../../tests/web/browser.ts";
+import {
+  chromiumPath,
+  launch,
+  newPage,
+  playByKeyboard,
+  startServer,
+} from "../../tests/web/browser.ts";
 import { RuleBasedAgent } from "../../src/agents/rule_based.ts";
 
 const OUT = new URL("../../docs/", import.meta.url);
@@ -50,7 +56,7 @@ if (import.meta.main) {
   try {
     await file(live.base, "rules", "easy", [0, 1, 2, 3, 4, 5]);
     await file(live.base, "rules", "medium", [0, 1, 2]);
-    const page = await browser.newPage();
+    const page = await newPage(browser);
     await page.setViewport({ width: 1200, height: 900, deviceScaleFactor: 1 });
     await page.goto(new URL("web/", live.base).href);
     await playByKeyboard(page, 7, "human", async (tick) => {
@@ -62,7 +68,7 @@ if (import.meta.main) {
     await page.screenshot({ path: new URL("web-play-end.png", OUT).pathname });
     const href = await page.$eval("#watch-same-seed", (a) => (a as HTMLAnchorElement).href);
     await page.goto(href);
-    await page.waitForSelector("body[data-watched]", { timeout: 60000 });
+    await page.waitForSelector("body[data-watched]", { timeout: 180_000 });
     for (let i = 0; i < 6; i++) await page.keyboard.press("ArrowRight");
     await page.screenshot({ path: new URL("web-watch.png", OUT).pathname, fullPage: true });
     await page.goto(new URL("web/leaderboard", live.base).href);

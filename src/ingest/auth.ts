@@ -1,13 +1,20 @@
 /**
- * Authentication of ingest requests: a bearer token (when `ALERT_TRIAGE_INGEST_TOKEN` is set) and
- * an optional HMAC-SHA256 signature of the raw body (when `ALERT_TRIAGE_INGEST_HMAC_SECRET` is
- * set), both compared in constant time. Neither the token nor the secret ever appears in an error
- * message, a log line or a response.
+ * Authentication of ingest requests. Three credentials, each enough on its own (a sender uses
+ * whichever it can send):
  *
- * | check                       | header                                | failure |
- * | --------------------------- | ------------------------------------- | ------- |
- * | token configured            | `Authorization: Bearer <token>`       | 401 (`WWW-Authenticate: Bearer`) |
- * | HMAC secret configured      | `X-Signature: sha256=<hex>` (or bare hex; `X-Hub-Signature-256` too) | 403 |
+ * | credential (when configured)                 | how it is sent                                               | senders |
+ * | -------------------------------------------- | ------------------------------------------------------------ | ------- |
+ * | bearer token (`ALERT_TRIAGE_INGEST_TOKEN`)    | `Authorization: Bearer <token>`                              | Alertmanager (`http_config.authorization`), Grafana (Authorization header), Datadog (custom headers), curl |
+ * | the token as PagerDuty routing key           | `routing_key` of a PagerDuty Events v2 body (PagerDuty routes only) | PagerDuty SDKs, Alertmanager's `pagerduty_configs` |
+ * | HMAC signature (`ALERT_TRIAGE_INGEST_HMAC_SECRET`) | `X-Signature: sha256=<hex>` (or `X-Hub-Signature-256`) over the raw body; or Grafana's `X-Grafana-Alerting-Signature: <hex>` over `<timestamp>:<body>` with the timestamp header, or over the body alone without one | Grafana (HMAC signature setting), anything that signs |
+ *
+ * With nothing configured every request passes. Otherwise a request passes when one configured
+ * credential it presents is valid; a presented signature that does not match is refused (403)
+ * even when a token is valid too. Failures: no credential → 401 (`WWW-Authenticate: Bearer`)
+ * when a token is configured, else 403; a wrong token → 401; a wrong or stale signature → 403.
+ * Grafana timestamps more than {@link MAX_SIGNATURE_AGE_S} seconds from the server's clock are
+ * refused (replay protection). Secrets are compared in constant time and never appear in an
+ * error message, a log line or a response.
  *
  * Signing a body: `printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"` gives the hex.
  *
@@ -27,6 +34,24 @@
 export const SIGNATURE_HEADER = "X-Signature";
 /** GitHub-style alternative signature header, accepted too. */
 export const ALT_SIGNATURE_HEADER = "X-Hub-Signature-256";
+/**
+ * Grafana's signature headers: the documented default (`X-Grafana-Alerting-Signature`) and the
+ * default of the signing code in `grafana/alerting` (`X-Grafana-Alert-Signature`).
+ */
+export const GRAFANA_SIGNATURE_HEADERS: readonly string[] = [
+  "X-Grafana-Alerting-Signature",
+  "X-Grafana-Alert-Signature",
+];
+/**
+ * Timestamp headers read with a Grafana signature (Grafana has no default name: the contact
+ * point's "Timestamp Header" must be one of these).
+ */
+export const GRAFANA_TIMESTAMP_HEADERS: readonly string[] = [
+  "X-Grafana-Alerting-Timestamp",
+  "X-Grafana-Alerting-Signature-Timestamp",
+];
+/** Largest accepted distance of a Grafana signature timestamp from the server clock (s). */
+export const MAX_SIGNATURE_AGE_S = 300;
 
 /** Why a request was refused: status and a message that never quotes a credential. */
 export interface AuthFailure {
@@ -139,4 +164,139 @@ export async function verifySignature(
   );
   const ok = await crypto.subtle.verify("HMAC", key, sig, body as BufferSource);
   return ok ? null : { status: 403, message: `${SIGNATURE_HEADER} does not match the body` };
+}
+
+async function hmacVerify(secret: string, hex: string, message: Uint8Array): Promise<boolean> {
+  const sig = Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
+  const key = await crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["verify"],
+  );
+  return await crypto.subtle.verify("HMAC", key, sig, message as BufferSource);
+}
+
+/**
+ * Verifies Grafana's webhook signature (`grafana/alerting` `http/hmac.go`): hex HMAC-SHA256 of
+ * `<timestamp>:<body>` when the contact point sends a timestamp header (Unix seconds), of the
+ * body alone otherwise. A timestamp further than {@link MAX_SIGNATURE_AGE_S} from `nowMs` is
+ * refused. Returns `null` when it matches.
+ *
+ * @example
+ * ```ts
+ * import { hmacHex, verifyGrafanaSignature } from "./auth.ts";
+ * const body = new TextEncoder().encode("{}");
+ * const sig = await hmacHex("k", new TextEncoder().encode("1700000000:{}"));
+ * console.assert(await verifyGrafanaSignature(body, sig, "1700000000", "k", 1700000000_000) === null);
+ * ```
+ */
+export async function verifyGrafanaSignature(
+  body: Uint8Array,
+  signature: string,
+  timestamp: string | null | undefined,
+  secret: string,
+  nowMs: number,
+): Promise<AuthFailure | null> {
+  const name = GRAFANA_SIGNATURE_HEADERS[0];
+  const m = /^\s*([0-9a-fA-F]{64})\s*$/.exec(signature);
+  if (!m) return { status: 403, message: `Malformed ${name} (expected hex HMAC-SHA256)` };
+  let message = body;
+  if (timestamp !== undefined && timestamp !== null) {
+    const ts = timestamp.trim();
+    if (!/^\d{1,12}$/.test(ts)) {
+      return { status: 403, message: "Malformed signature timestamp (expected Unix seconds)" };
+    }
+    if (Math.abs(nowMs / 1000 - Number(ts)) > MAX_SIGNATURE_AGE_S) {
+      return {
+        status: 403,
+        message: `Signature timestamp more than ${MAX_SIGNATURE_AGE_S} s from the server clock`,
+      };
+    }
+    const prefix = encoder.encode(`${ts}:`);
+    message = new Uint8Array(prefix.length + body.length);
+    message.set(prefix);
+    message.set(body, prefix.length);
+  }
+  return await hmacVerify(secret, m[1], message)
+    ? null
+    : { status: 403, message: `${name} does not match the body` };
+}
+
+/** What {@link authenticate} reads of a request. */
+export interface AuthRequest {
+  /** A request header by name (case-insensitive), `undefined` when absent. */
+  header(name: string): string | undefined;
+  /** The raw body (read only when a signature or routing key must be checked). */
+  body(): Promise<Uint8Array>;
+  /** The PagerDuty `routing_key` of the body, on routes that take PagerDuty events. */
+  routingKey?: () => Promise<string | undefined>;
+}
+
+/** The credentials configured (unset: not accepted as a way in). */
+export interface AuthConfig {
+  /** Bearer token (also accepted as a PagerDuty routing key). */
+  token?: string;
+  /** HMAC secret of the signatures. */
+  hmacSecret?: string;
+}
+
+/** The signature header a request carries, and which scheme it is. */
+function presentedSignature(req: AuthRequest) {
+  for (const name of GRAFANA_SIGNATURE_HEADERS) {
+    const value = req.header(name);
+    if (value !== undefined) {
+      const ts = GRAFANA_TIMESTAMP_HEADERS.map((h) => req.header(h)).find((v) => v !== undefined);
+      return { scheme: "grafana" as const, value, timestamp: ts };
+    }
+  }
+  const value = req.header(SIGNATURE_HEADER) ?? req.header(ALT_SIGNATURE_HEADER);
+  return value === undefined
+    ? undefined
+    : { scheme: "plain" as const, value, timestamp: undefined };
+}
+
+/**
+ * The ingest authentication policy (see the module table): `null` when the request may go on.
+ *
+ * @example
+ * ```ts
+ * import { authenticate } from "./auth.ts";
+ * const req = { header: () => undefined, body: () => Promise.resolve(new Uint8Array()) };
+ * console.assert(await authenticate(req, {}, Date.now) === null);
+ * console.assert((await authenticate(req, { token: "t" }, Date.now))?.status === 401);
+ * ```
+ */
+export async function authenticate(
+  req: AuthRequest,
+  config: AuthConfig,
+  now: () => number,
+): Promise<AuthFailure | null> {
+  const { token, hmacSecret } = config;
+  if (token === undefined && hmacSecret === undefined) return null;
+  const sig = hmacSecret === undefined ? undefined : presentedSignature(req);
+  if (sig && hmacSecret !== undefined) {
+    const body = await req.body();
+    return sig.scheme === "grafana"
+      ? await verifyGrafanaSignature(body, sig.value, sig.timestamp, hmacSecret, now())
+      : await verifySignature(body, sig.value, hmacSecret);
+  }
+  const authorization = req.header("authorization");
+  if (token !== undefined) {
+    if (authorization !== undefined) return await checkBearer(authorization, token);
+    const key = await req.routingKey?.();
+    if (key !== undefined) {
+      return await constantTimeEqual(key, token)
+        ? null
+        : { status: 401, message: "Invalid routing_key (set it to the ingest token)" };
+    }
+    return await checkBearer(undefined, token);
+  }
+  return {
+    status: 403,
+    message: `Missing ${SIGNATURE_HEADER}: sha256=<hex HMAC of the body> (or ${
+      GRAFANA_SIGNATURE_HEADERS[0]
+    })`,
+  };
 }

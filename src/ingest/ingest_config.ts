@@ -5,8 +5,8 @@
  * | variable                               | default             | meaning                                   |
  * | -------------------------------------- | ------------------- | ----------------------------------------- |
  * | `ALERT_TRIAGE_KV_PATH`                 | `./data/ingest.kv`  | Deno KV path, `:memory:`, or a remote URL |
- * | `ALERT_TRIAGE_INGEST_TOKEN`            | (none: open)        | bearer token required by `/ingest/*`      |
- * | `ALERT_TRIAGE_INGEST_HMAC_SECRET`      | (none: no check)    | HMAC-SHA256 secret for `X-Signature`      |
+ * | `ALERT_TRIAGE_INGEST_TOKEN`            | (none: open)        | ingest token (bearer / PagerDuty routing key) |
+ * | `ALERT_TRIAGE_INGEST_HMAC_SECRET`      | (none: no check)    | HMAC-SHA256 secret of the signatures      |
  * | `ALERT_TRIAGE_INGEST_MAX_BACKLOG`      | `100000`            | most OPEN alerts stored at once (429 past)|
  * | `ALERT_TRIAGE_INGEST_MAX_BODY_BYTES`   | `1048576`           | largest accepted body (413 past)          |
  * | `ALERT_TRIAGE_INGEST_RETRY_AFTER`      | `30`                | `Retry-After` seconds of a 429            |
@@ -26,9 +26,12 @@ import { numberVar } from "../env_vars.ts";
 export interface IngestConfig {
   /** Deno KV location: a file path, `:memory:`, or a remote `https://` KV URL. */
   kvPath: string;
-  /** Bearer token required on `/ingest/*` (unset: no authentication). */
+  /**
+   * The ingest token: `Authorization: Bearer <token>`, or a PagerDuty event's `routing_key` on
+   * the PagerDuty routes (see `auth.ts`; with neither this nor `hmacSecret`, ingest is open).
+   */
   token?: string;
-  /** Secret of the optional `X-Signature: sha256=<hex>` HMAC over the raw body. */
+  /** Secret of the HMAC signatures (`X-Signature`, Grafana's `X-Grafana-Alerting-Signature`). */
   hmacSecret?: string;
   /** Most open (firing or acknowledged) alerts stored at once. */
   maxBacklog: number;
@@ -36,6 +39,8 @@ export interface IngestConfig {
   maxBodyBytes: number;
   /** `Retry-After` of a 429, in seconds. */
   retryAfterSeconds: number;
+  /** Refused requests are logged as one summary line per this many ms (default 10000). */
+  rejectionLogIntervalMs?: number;
 }
 
 /** Default KV file. */

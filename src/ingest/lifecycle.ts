@@ -15,7 +15,9 @@
  * The normalised fields of a record are those of the event that opened it; later `firing` events
  * only raise `peak_severity` (and set `escalated` when it rises above the opening severity) and
  * supply a `truth_label` if the record had none. `resolved_at`/`acknowledged_at` are the vendor
- * times of those events.
+ * times of those events, never before the record's `timestamp`: a vendor time earlier than the
+ * start (a Datadog recovery dated before its trigger, a clock skew) is replaced by the event's
+ * receipt time, or by the start when that is earlier too.
  *
  * @example
  * ```ts
@@ -155,7 +157,7 @@ export function applyEvent(
     const first = open.status === "firing";
     next.status = "acknowledged";
     next.escalated = true;
-    next.acknowledged_at ??= event.timestamp;
+    next.acknowledged_at ??= notBeforeStart(event.timestamp, open.timestamp, receivedAt);
     return {
       outcome: first ? "acknowledged" : "updated",
       record: next,
@@ -164,13 +166,20 @@ export function applyEvent(
     };
   }
   next.status = "resolved";
-  next.resolved_at = event.timestamp;
+  next.resolved_at = notBeforeStart(event.timestamp, open.timestamp, receivedAt);
   return {
     outcome: "resolved",
     record: next,
     previous: open,
     state: { cycle: base.cycle, open_ms: null },
   };
+}
+
+/** `time`, else `receivedAt`, else `start`: the first that is not before `start`. */
+function notBeforeStart(time: string, start: string, receivedAt: string): string {
+  const floor = Date.parse(start);
+  if (!(Date.parse(time) < floor)) return time;
+  return Date.parse(receivedAt) >= floor ? receivedAt : start;
 }
 
 /** One event of a recorded stream: the normalised alert and when it was received. */

@@ -67,4 +67,4 @@ export {
   type ReplayWindow,
 } from "../replay/replay_env.ts";
 export type { AlertStreamSource, TimedAlert } from "../sim/replay_world.ts";
-export type { ReplayAlert } from "../sim/world_config.ts";
+export type { ReplayAlert, ReplayCount } from "../sim/world_config.ts";

@@ -33,7 +33,8 @@ const FieldError = z.object({
 });
 const auth = z.object({
   authorization: z.string().optional().describe(
-    "`Bearer <token>`, required when `ALERT_TRIAGE_INGEST_TOKEN` is set",
+    "`Bearer <token>` when `ALERT_TRIAGE_INGEST_TOKEN` is set (a valid signature, or on the " +
+      "PagerDuty routes `routing_key` = the token, also authenticates)",
   ),
 });
 const Accepted = z.object({
@@ -53,9 +54,9 @@ const ingestErrors = {
 };
 const postErrors = {
   400: json(ErrorMessage, "Empty, non-UTF-8 or malformed JSON body"),
-  403: json(ErrorMessage, "Missing or wrong `X-Signature` HMAC (when a secret is set)"),
+  403: json(ErrorMessage, "Missing, wrong or stale signature (when a secret is set)"),
   413: json(ErrorMessage, "Body larger than the limit"),
-  422: json(FieldError, "A body the format rejects, naming the field"),
+  422: json(FieldError, "A body the format rejects, naming the field (or nested too deep)"),
   429: json(ErrorMessage, "Backlog of open alerts full (with `Retry-After`); nothing stored"),
   ...ingestErrors,
 };
@@ -67,7 +68,18 @@ const signed = auth.extend({
   "x-signature": z.string().optional().describe(
     "`sha256=<hex>` HMAC-SHA256 of the raw body (when `ALERT_TRIAGE_INGEST_HMAC_SECRET` is set)",
   ),
+  "x-grafana-alerting-signature": z.string().optional().describe(
+    "Grafana's HMAC: hex HMAC-SHA256 of `<timestamp>:<body>` (of the body without a timestamp)",
+  ),
+  "x-grafana-alerting-timestamp": z.string().optional().describe(
+    "Unix seconds signed with Grafana's HMAC (within 300 s of the server clock)",
+  ),
 });
+const PagerDutyAccepted = z.object({
+  status: z.literal("success"),
+  message: z.literal("Event processed"),
+  dedup_key: z.union([z.string(), z.null()]),
+}).passthrough();
 
 /** The descriptions of the ingest routes, by route. */
 export const INGEST_DOCS: {
@@ -75,6 +87,8 @@ export const INGEST_DOCS: {
   ingest: RouteDoc;
   /** `POST /ingest/alerts/{format}`. */
   ingestFormat: RouteDoc;
+  /** `POST /v2/enqueue` and `POST /ingest/alerts/pagerduty/v2/enqueue`. */
+  enqueue: RouteDoc;
   /** `GET /ingest/alerts`. */
   list: RouteDoc;
   /** `GET /ingest/stats`. */
@@ -102,6 +116,15 @@ export const INGEST_DOCS: {
       404: json(ErrorMessage, "Unknown format"),
       ...postErrors,
     },
+  },
+  enqueue: {
+    tags: ["Ingest"],
+    summary: "PagerDuty Events API v2 (point a PagerDuty client's base URL here)",
+    description: "The path PagerDuty clients post to (`{base}/v2/enqueue`): one Events v2 " +
+      "event, answered like PagerDuty (`202 {status, message, dedup_key}`, plus this server's " +
+      "`results`). With a token set, the token is accepted as `routing_key`.",
+    request: { headers: auth, body: anyBody },
+    responses: { 202: json(PagerDutyAccepted, "Stored"), ...postErrors },
   },
   list: {
     tags: ["Ingest"],

@@ -5,16 +5,20 @@
  * | -------------------------------------- | --------------------------------------------------- |
  * | `POST /ingest/alerts`                  | any format, detected from the body                  |
  * | `POST /ingest/alerts/{format}`         | `alertmanager`, `grafana`, `pagerduty`, `datadog`, `generic` |
+ * | `POST /v2/enqueue`, `POST /ingest/alerts/pagerduty/v2/enqueue` | PagerDuty Events API v2 (a PagerDuty client's base URL) |
  * | `GET /ingest/alerts`                   | stored alerts, newest first: `status`, `source`, `type`, `limit` (≤ 500), `cursor`, `offset` |
  * | `GET /ingest/stats`                    | open / total / backlog bound                        |
  *
  * A POST answers **202** (PagerDuty-style `{"status":"success","dedup_key":...,"results":[...]}`)
  * only after the store committed. Errors, never a 500: **400** empty / non-UTF-8 / malformed JSON;
- * **401** missing or wrong bearer token; **403** missing or wrong HMAC signature; **404** unknown
- * format; **413** body over the limit; **422** a body the format rejects, naming the field
+ * **401** missing or wrong credential; **403** missing or wrong signature (see `auth.ts` for the
+ * credential each sender can use); **404** unknown format; **413** body over the limit; **422**
+ * JSON nested deeper than `MAX_JSON_DEPTH`, or a body the format rejects, naming the field
  * (`{"detail":[{"type":"invalid_alert","loc":["body","alerts",0,"labels"],"msg":...}],
- * "field":"alerts[0].labels"}`); **429** backlog full, with `Retry-After`; **503** store unavailable.
- * Log lines (JSON) carry route, status, source and counts — never a header or a credential.
+ * "field":"alerts[0].labels"}`); **429** no backlog room for the whole body, with `Retry-After`;
+ * **503** store unavailable. Log lines (JSON) carry route, status, source and counts — never a
+ * header or a credential; refused requests are summed into one line per interval
+ * (`rejection_log.ts`).
  * Each route is declared once, in {@link INGEST_ROUTES}: method, path, handler and its OpenAPI
  * description (from `openapi.ts`), which the server's document and 405 answers are built from.
  *
@@ -33,7 +37,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { ALERT_TYPES } from "../models.ts";
-import { ALT_SIGNATURE_HEADER, checkBearer, SIGNATURE_HEADER, verifySignature } from "./auth.ts";
+import { authenticate, type AuthRequest } from "./auth.ts";
 import { DEFAULT_INGEST_CONFIG, type IngestConfig, ingestConfigFromEnv } from "./ingest_config.ts";
 import { normalizeAny, normalizeAs } from "./detect.ts";
 import { IngestFormatError } from "./errors.ts";
@@ -47,6 +51,8 @@ import {
 import { BacklogFullError, IngestStore, sharedIngestStore } from "./store.ts";
 import { BadCursorError, type ListQuery, MAX_PAGE } from "./store_query.ts";
 import { INGEST_DOCS } from "./openapi.ts";
+import { parseJsonBody, readLimited, Reply } from "./request_body.ts";
+import { RejectionLog } from "./rejection_log.ts";
 import { type ApiRoute, mountRoutes } from "../http/route_table.ts";
 
 /** Options of {@link createIngestApp}. */
@@ -59,21 +65,6 @@ export interface IngestAppOptions {
   log?: (line: string) => void;
   /** Milliseconds clock for receipt times (default `Date.now`). */
   now?: () => number;
-}
-
-/**
- * An error answer: status, `detail`, extra fields and headers. Not one of the project's errors
- * (`AlertTriageError`): a response thrown to unwind a handler, caught by `respond`.
- */
-class Reply extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: unknown,
-    readonly extra: Record<string, unknown> = {},
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(typeof detail === "string" ? detail : "invalid request");
-  }
 }
 
 /**
@@ -101,51 +92,6 @@ function invalid(e: IngestFormatError): Reply {
     })),
     { field: e.field, ...(e.source ? { source: e.source } : {}) },
   );
-}
-
-/** Reads at most `max` bytes of a body (413 beyond, without reading the rest). */
-async function readLimited(request: Request, max: number): Promise<Uint8Array> {
-  const tooLarge = new Reply(413, `Request body larger than ${max} bytes`);
-  if (Number(request.headers.get("content-length") ?? 0) > max) throw tooLarge;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.length;
-      if (size > max) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge;
-      }
-      parts.push(value);
-    }
-  } catch (e) {
-    throw e instanceof Reply ? e : new Reply(400, "Could not read the request body");
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) (out.set(p, at), at += p.length);
-  return out;
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
-function parseJson(bytes: Uint8Array): unknown {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new Reply(400, "Request body is not valid UTF-8");
-  }
-  if (text.trim() === "") throw new Reply(400, "Empty request body (expected a JSON alert)");
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Reply(400, `Malformed JSON: ${e instanceof Error ? e.message : "parse error"}`);
-  }
 }
 
 function normalizeBody(body: unknown, format: AlertVendor | undefined, at: number) {
@@ -198,11 +144,13 @@ export interface IngestContext {
   readonly now: () => number;
   /** Opens the store (a 503 answer if it cannot be opened). */
   readonly openStore: () => Promise<IngestStore>;
+  /** Refused requests, written as one summary line per interval. */
+  readonly rejections: RejectionLog;
 }
 
 async function respond(
   c: Context,
-  { config, log }: IngestContext,
+  { config, log, rejections }: IngestContext,
   route: string,
   fn: () => Promise<[number, Record<string, unknown>, Record<string, string>?]>,
 ): Promise<Response> {
@@ -226,31 +174,69 @@ async function respond(
     }
     [status, body, headers] = [r.status, { detail: r.detail, ...r.extra }, r.headers];
   }
-  if (status !== 200) {
+  if (status >= 400) {
     const detail = typeof body.detail === "string" && status !== 400 ? body.detail : undefined;
-    log(JSON.stringify({ event: "ingest", route, status, ...summary(body), detail }));
+    rejections.record(route, status, detail ?? (body.field ? `field ${body.field}` : undefined));
+  } else {
+    rejections.flushDue();
+    if (status !== 200) log(JSON.stringify({ event: "ingest", route, status, ...summary(body) }));
   }
   if (status === 401) headers["WWW-Authenticate"] = 'Bearer realm="ingest"';
   return c.json(body, status as 200, headers);
 }
 
-async function authorize(c: Context, { config }: IngestContext): Promise<void> {
-  const fail = await checkBearer(c.req.header("authorization"), config.token);
+async function authorize(
+  c: Context,
+  ctx: IngestContext,
+  request: Partial<AuthRequest> = {},
+  now: () => number = ctx.now,
+): Promise<void> {
+  const fail = await authenticate(
+    {
+      header: (name) => c.req.header(name),
+      body: () => Promise.resolve(new Uint8Array()),
+      ...request,
+    },
+    ctx.config,
+    now,
+  );
   if (fail) throw new Reply(fail.status, fail.message);
 }
 
-function ingest(c: Context, ctx: IngestContext, format: AlertVendor | undefined) {
-  const route = format ? `POST /ingest/alerts/${format}` : "POST /ingest/alerts";
+/** Memoises a thunk (the body is read and parsed at most once per request). */
+function once<T>(f: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= f());
+}
+
+function ingest(
+  c: Context,
+  ctx: IngestContext,
+  format: AlertVendor | undefined,
+  route = format ? `POST /ingest/alerts/${format}` : "POST /ingest/alerts",
+) {
   return respond(c, ctx, route, async () => {
-    await authorize(c, ctx);
-    const bytes = await readLimited(c.req.raw, ctx.config.maxBodyBytes);
-    const sig = c.req.header(SIGNATURE_HEADER) ?? c.req.header(ALT_SIGNATURE_HEADER);
-    const sigFail = await verifySignature(bytes, sig, ctx.config.hmacSecret);
-    if (sigFail) throw new Reply(sigFail.status, sigFail.message);
-    const body = parseJson(bytes);
-    const receivedAtMs = ctx.now();
-    const alerts: NormalizedAlert[] = normalizeBody(body, format, receivedAtMs);
-    const results = await (await ctx.openStore()).ingest(alerts, { receivedAtMs });
+    let receivedAtMs: number | undefined;
+    const received = () => (receivedAtMs ??= ctx.now());
+    const bytes = once(() => readLimited(c.req.raw, ctx.config.maxBodyBytes));
+    const parsed = once(async () => parseJsonBody(await bytes()));
+    await authorize(c, ctx, {
+      body: bytes,
+      // A PagerDuty sender can only set its routing key: the token may come that way.
+      ...(format === "pagerduty"
+        ? {
+          routingKey: async () => {
+            const b = await parsed();
+            const key = (b as { routing_key?: unknown } | null)?.routing_key;
+            return typeof key === "string" ? key : undefined;
+          },
+        }
+        : {}),
+    }, received);
+    const body = await parsed();
+    const at = received();
+    const alerts: NormalizedAlert[] = normalizeBody(body, format, at);
+    const results = await (await ctx.openStore()).ingest(alerts, { receivedAtMs: at });
     const ignored = results.filter((r) => r.outcome === "ignored").length;
     return [202, {
       status: "success",
@@ -292,6 +278,18 @@ export const INGEST_ROUTES: readonly ApiRoute<IngestContext>[] = [
       }
       return ingest(c, ctx, format);
     },
+  },
+  {
+    method: "post",
+    path: "/v2/enqueue",
+    doc: INGEST_DOCS.enqueue,
+    handler: (c, ctx) => ingest(c, ctx, "pagerduty", "POST /v2/enqueue"),
+  },
+  {
+    method: "post",
+    path: "/ingest/alerts/pagerduty/v2/enqueue",
+    doc: INGEST_DOCS.enqueue,
+    handler: (c, ctx) => ingest(c, ctx, "pagerduty", "POST /ingest/alerts/pagerduty/v2/enqueue"),
   },
   {
     method: "get",
@@ -357,11 +355,14 @@ export function createIngestApp(options: IngestAppOptions = {}): Hono {
     }
   };
   const app = new Hono();
+  const log = options.log ?? ((line: string) => console.log(line));
+  const now = options.now ?? Date.now;
   mountRoutes(app, INGEST_ROUTES, {
     config,
-    log: options.log ?? ((line: string) => console.log(line)),
-    now: options.now ?? Date.now,
+    log,
+    now,
     openStore,
+    rejections: new RejectionLog(log, config.rejectionLogIntervalMs),
   });
   return app;
 }

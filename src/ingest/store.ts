@@ -23,6 +23,11 @@
  * most `MAX_KEYS_PER_COMMIT` (90) dedup keys and ~600 KB of records (Deno KV's limits: 100
  * checks, 1000 mutations, 800 KiB); a larger Alertmanager group commits in order in several
  * all-or-nothing chunks, and since events are idempotent a retried body converges to one copy.
+ * Before the first chunk of such a body, the backlog room for the WHOLE body is checked
+ * (`backlogPeak`: the highest the open count would reach while its events apply), and the
+ * body is refused with {@link BacklogFullError} with nothing written if it would not fit; no
+ * other write of this process runs between that check and the body's last chunk. (Only another
+ * process writing to the same store in that window could still fill the backlog mid-body.)
  *
  * KV layout: see `store_keys.ts`.
  *
@@ -46,6 +51,7 @@ import type { StoredAlert } from "./lifecycle.ts";
 import type { NormalizedAlert } from "./normalized_alert.ts";
 import {
   BacklogFullError,
+  backlogPeak,
   commitBatch,
   type IngestResult,
   type PendingWrite,
@@ -91,7 +97,8 @@ export interface StoreStats {
 }
 
 interface Queued {
-  write: PendingWrite;
+  /** One write, or (a body too large for one commit) its chunks, committed in order. */
+  writes: PendingWrite[];
   keys: Set<string>;
   bytes: number;
   resolve: (results: IngestResult[]) => void;
@@ -154,11 +161,8 @@ export class IngestStore {
   ): Promise<IngestResult[]> {
     const bounded = events.map(boundEvent);
     const receivedMs = options.receivedAtMs ?? this.#now();
-    const results: IngestResult[] = [];
-    for (const chunk of chunked(bounded)) {
-      results.push(...await this.#enqueue({ events: chunk, receivedMs }));
-    }
-    return results;
+    const writes = [...chunked(bounded)].map((chunk) => ({ events: chunk, receivedMs }));
+    return writes.length === 0 ? [] : await this.#enqueue(writes);
   }
 
   /** Counts: open, total, bound. */
@@ -194,13 +198,33 @@ export class IngestStore {
     for await (const entry of iter) yield entry.value;
   }
 
-  #enqueue(write: PendingWrite): Promise<IngestResult[]> {
+  #enqueue(writes: PendingWrite[]): Promise<IngestResult[]> {
     return new Promise((resolve, reject) => {
-      const keys = new Set(write.events.map((e) => `${e.source}\u0000${e.dedup_key}`));
-      const bytes = write.events.reduce((n, e) => n + eventBytes(e), 0);
-      this.#queue.push({ write, keys, bytes, resolve, reject });
+      const events = writes.flatMap((w) => w.events);
+      const keys = new Set(events.map((e) => `${e.source}\u0000${e.dedup_key}`));
+      const bytes = events.reduce((n, e) => n + eventBytes(e), 0);
+      this.#queue.push({ writes, keys, bytes, resolve, reject });
       if (!this.#flushing) void this.#flush();
     });
+  }
+
+  /** Commits a body of several chunks, after checking the backlog room for all of it. */
+  async #commitWhole(q: Queued): Promise<void> {
+    try {
+      const { open, peak } = await backlogPeak(this.kv, q.writes.flatMap((w) => w.events));
+      if (peak > 0 && open + peak > this.maxBacklog) {
+        return q.reject(new BacklogFullError(open, this.maxBacklog));
+      }
+      const results: IngestResult[] = [];
+      for (const w of q.writes) {
+        const [v] = await commitBatch(this.kv, [w], this.maxBacklog);
+        if (!v.ok) return q.reject(v.error);
+        results.push(...v.results);
+      }
+      q.resolve(results);
+    } catch (e) {
+      q.reject(e);
+    }
   }
 
   /** Commits queued writes, as many per atomic operation as the limits allow, until none. */
@@ -208,10 +232,15 @@ export class IngestStore {
     this.#flushing = true;
     try {
       while (this.#queue.length > 0) {
+        if (this.#queue[0].writes.length > 1) {
+          await this.#commitWhole(this.#queue.shift()!);
+          continue;
+        }
         const batch: Queued[] = [];
         const keys = new Set<string>();
         let bytes = 0;
         for (const q of this.#queue) {
+          if (q.writes.length > 1) break;
           const union = new Set([...keys, ...q.keys]);
           if (
             batch.length &&
@@ -225,7 +254,11 @@ export class IngestStore {
         }
         this.#queue.splice(0, batch.length);
         try {
-          const verdicts = await commitBatch(this.kv, batch.map((q) => q.write), this.maxBacklog);
+          const verdicts = await commitBatch(
+            this.kv,
+            batch.map((q) => q.writes[0]),
+            this.maxBacklog,
+          );
           verdicts.forEach((v, i) => v.ok ? batch[i].resolve(v.results) : batch[i].reject(v.error));
         } catch (e) {
           for (const q of batch) q.reject(e);

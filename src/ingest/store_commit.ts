@@ -93,6 +93,55 @@ async function commitOrBusy(op: Deno.AtomicOperation): Promise<boolean> {
   }
 }
 
+/** What {@link backlogPeak} found. */
+export interface BacklogPeak {
+  /** Open alerts stored now. */
+  open: number;
+  /** Highest rise of the open count while the events apply in order (0 if it never rises). */
+  peak: number;
+}
+
+/**
+ * How far a body's events would raise the open-alert count at their worst point, read from the
+ * stored key states (no write): a firing event on a key with nothing open opens one, a resolve
+ * of an open key closes it. The store checks `open + peak` against the backlog bound before
+ * writing the first chunk of a body too large for one atomic commit.
+ *
+ * @example
+ * ```ts
+ * import { backlogPeak } from "./store_commit.ts";
+ * const kv = await Deno.openKv(":memory:");
+ * const e = { source: "generic" as const, dedup_key: "k", status: "firing" as const,
+ *   alert_type: "CPU" as const, visible_severity: 0.5, confidence: 0.5, service: "s",
+ *   title: "t", timestamp: "2026-08-20T10:00:00.000Z", raw: {} };
+ * const p = await backlogPeak(kv, [e, { ...e, status: "resolved" }, e]);
+ * console.assert(p.open === 0 && p.peak === 1);
+ * kv.close();
+ * ```
+ */
+export async function backlogPeak(
+  kv: Deno.Kv,
+  events: readonly NormalizedAlert[],
+): Promise<BacklogPeak> {
+  const keys = new Map<string, Deno.KvKey>();
+  for (const e of events) keys.set(JSON.stringify(stateKey(e)), stateKey(e));
+  const [counter, ...states] = await getAll<unknown>(kv, [KEYS.open, ...keys.values()]);
+  const openNow = new Map<string, boolean>();
+  for (const s of states) {
+    openNow.set(JSON.stringify(s.key), (s.value as KeyState | null)?.open_ms != null);
+  }
+  let delta = 0;
+  let peak = 0;
+  for (const e of events) {
+    const k = JSON.stringify(stateKey(e));
+    const isOpen = openNow.get(k) ?? false;
+    if (e.status === "firing" && !isOpen) (openNow.set(k, true), delta++);
+    else if (e.status === "resolved" && isOpen) (openNow.set(k, false), delta--);
+    peak = Math.max(peak, delta);
+  }
+  return { open: Number((counter.value as Deno.KvU64 | null)?.value ?? 0n), peak };
+}
+
 /**
  * Plans and commits a batch (see the module doc); the verdicts are in batch order. Throws only
  * on a storage failure or after {@link MAX_ATTEMPTS} conflicting attempts.

@@ -52,10 +52,12 @@ export const DEFAULT_TRUTH_RULES: Readonly<TruthRuleOptions> = {
 /** Which rule of the module table decided. */
 export type TruthRule = "explicit" | "self_resolved" | "severity" | "default";
 
-/** The fields the rules read. */
+/** The fields the rules read (`received_at` places the alert in time, else `timestamp`). */
 export type TruthInput =
   & Pick<StoredAlert, "visible_severity" | "timestamp">
-  & Partial<Pick<StoredAlert, "truth_label" | "resolved_at" | "escalated" | "peak_severity">>;
+  & Partial<
+    Pick<StoredAlert, "truth_label" | "resolved_at" | "escalated" | "peak_severity" | "received_at">
+  >;
 
 /** The derived hidden truth of one alert. */
 export interface DerivedTruth {
@@ -121,7 +123,9 @@ export function deriveTruth(
 }
 
 /**
- * A stored (or imported) alert as a timed alert with its derived truth.
+ * A stored (or imported) alert as a timed alert with its derived truth, placed at its receipt
+ * time (`received_at`; the vendor `timestamp` when there is none). The replay window selects on
+ * the same clock, so window and ticks agree.
  *
  * @example
  * ```ts
@@ -137,7 +141,7 @@ export function toTimedAlert(
 ): TimedAlert {
   const truth = deriveTruth(alert, options);
   return {
-    timeMs: Date.parse(alert.timestamp),
+    timeMs: Date.parse(alert.received_at ?? alert.timestamp),
     service: alert.service,
     alertType: alert.alert_type,
     kind: truth.kind,

@@ -6,6 +6,13 @@
  * and they are placed on the episode clock by `bucketIntoTicks` (one tick = the stream's span
  * over the horizon, at least a minute, unless `tickMs` is given).
  *
+ * **One clock.** A stored alert's place in time is its receipt time (`received_at`: when the
+ * ingest store received it; for a JSONL import, the line's `received_at`, else its vendor
+ * time). The window's `since`/`until` select on it and ticks are placed by it, tick 0 at the
+ * first selected alert, so a window of N alerts plays all N unless `tickMs` × horizon is
+ * shorter than their span; the episode info's `replay: {recorded, played, cut}` says how many
+ * the horizon cut. (Vendor times only measure how long an alert lived, for the truth rules.)
+ *
  * The world, and so the episode for a seed, depends only on the alerts and the options, so a
  * replay episode is as reproducible as a synthetic one and is graded by the task's grader.
  *
@@ -107,14 +114,22 @@ export function makeReplayEnv(
     tickMs: options.tickMs,
     startMs: options.startMs,
   });
-  return new AlertTriageEnv({ world: replayWorld(task.world, alerts, source), taskId: task.id });
+  const count = {
+    recorded: timedAlerts.length,
+    played: alerts.length,
+    cut: timedAlerts.length - alerts.length,
+  };
+  return new AlertTriageEnv({
+    world: replayWorld(task.world, alerts, source, count),
+    taskId: task.id,
+  });
 }
 
 /** Which stored alerts to replay. */
 export interface ReplayWindow extends ReplayEnvOptions {
-  /** Only alerts received at or after this time (ms or ISO 8601). */
+  /** Only alerts received at or after this time (ms or ISO 8601; receipt clock). */
   since?: number | string;
-  /** Only alerts received before this time (ms or ISO 8601). */
+  /** Only alerts received before this time (ms or ISO 8601; receipt clock). */
   until?: number | string;
   /** At most this many alerts (default 1000): the first after `since`, else the latest. */
   limit?: number;

@@ -21,7 +21,7 @@
  * @module
  */
 import type { AlertKind, AlertType } from "../models.ts";
-import type { ReplayAlert, WorldConfig } from "./world_config.ts";
+import type { ReplayAlert, ReplayCount, WorldConfig } from "./world_config.ts";
 import type { ServiceSpec } from "./services.ts";
 
 /** Where an episode's alerts come from: the synthetic stream, recorded alerts only, or both. */
@@ -29,7 +29,10 @@ export type AlertStreamSource = "synthetic" | "replay" | "mixed";
 
 /** A real alert on the wall clock, with its derived hidden truth. */
 export interface TimedAlert {
-  /** When it fired (ms since the epoch). */
+  /**
+   * Where it sits on the wall clock (ms since the epoch): for stored alerts, when the ingest
+   * store received it (the clock the replay window `since`/`until` selects on too).
+   */
   timeMs: number;
   /** Service it fires on. */
   service: string;
@@ -94,12 +97,14 @@ export function bucketIntoTicks(
 /**
  * A world that plays `alerts`: services the stream names that the base world lacks are added
  * (no dependencies, never failing on their own, no synthetic noise). `replay` switches the
- * synthetic stream and cascades off; `mixed` keeps them.
+ * synthetic stream and cascades off; `mixed` keeps them. `count` (how many recorded alerts were
+ * selected, play and were cut) is kept for the episode info.
  */
 export function replayWorld(
   base: WorldConfig,
   alerts: readonly ReplayAlert[],
   source: Exclude<AlertStreamSource, "synthetic">,
+  count?: ReplayCount,
 ): WorldConfig {
   const known = new Set(base.services.map((s) => s.name));
   const extra: ServiceSpec[] = [];
@@ -119,6 +124,7 @@ export function replayWorld(
     ...base,
     services: [...base.services, ...extra],
     replay: alerts.map((a) => ({ ...a, life: a.life || base.noiseTtl })),
+    ...(count ? { replayCount: count } : {}),
   };
   if (source === "mixed") return world;
   return {

@@ -74,6 +74,21 @@ export interface WorldConfig {
    * of the synthetic stream; a replay-only world sets the synthetic rates to 0.
    */
   readonly replay?: readonly ReplayAlert[];
+  /** How many recorded alerts a replay world was given, plays, and cut (see {@link ReplayCount}). */
+  readonly replayCount?: ReplayCount;
+}
+
+/**
+ * The recorded alerts of a replay or mixed episode: how many were selected, how many play, and
+ * how many the horizon cut (they fell after the last tick). Reported in the episode info.
+ */
+export interface ReplayCount {
+  /** Recorded alerts selected for the episode. */
+  readonly recorded: number;
+  /** Of those, placed on a tick of the episode. */
+  readonly played: number;
+  /** Of those, left out because they fall past the horizon (`recorded - played`). */
+  readonly cut: number;
 }
 
 /** A real alert placed on the episode's clock, with the hidden truth derived for it. */

@@ -137,17 +137,18 @@ Deno.test("a vendor format added through the recipe is ingested, stored and repl
       const listed = await call(url + "/ingest/alerts?source=acme");
       assert.equal(listed.status, 200);
       assert.equal(listed.body.count, 2);
-      // and an HTTP episode replays what was stored
+      // and an HTTP episode replays what was stored (placed by receipt time: both at tick 0)
       const reset = await call(url + "/reset", { task_id: "easy", seed: 1, source: "replay" });
       assert.equal(reset.status, 200);
       assert.deepEqual(reset.body.observation.alerts.map((a: { service: string }) => a.service), [
         "db-1",
+        "db-2",
       ]);
     });
     const env = await replayEnvFromStore(store, "easy", "replay", { tickMs: 60_000 });
     assert.deepEqual(env.world.config.replay!.map((r) => [r.tick, r.service, r.kind]), [
       [0, "db-1", "critical"],
-      [1, "db-2", "critical"],
+      [0, "db-2", "critical"],
     ]);
   } finally {
     store.close();

@@ -140,7 +140,8 @@ Deno.test("normalizeDatadog() rejects malformed bodies naming the field", () => 
     [(b) => delete b.title, "title"],
     [(b) => b.title = 7, "title"],
     [(b) => b.date = "tomorrow", "date"],
-    [(b) => b.tags = { service: "x" }, "tags"],
+    [(b) => b.tags = { service: { nested: "x" } }, "tags"],
+    [(b) => b.tags = 7, "tags"],
     [(b) => b.alert_priority = { p: 1 }, "alert_priority"],
   ];
   for (const [mutate, field] of cases) {

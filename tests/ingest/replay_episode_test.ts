@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { normalizeAny } from "../../src/ingest/detect.ts";
 import { createIngestApp } from "../../src/ingest/routes.ts";
 import { IngestStore } from "../../src/ingest/store.ts";
 import { runReplayCli } from "../../cli/replay.ts";
@@ -48,9 +49,13 @@ Deno.test("a replay episode shows the recorded alerts and is graded like any oth
 });
 
 Deno.test("replayEnvFromStore() replays what the ingest endpoint stored, like the JSONL stream", async () => {
+  // Replays place alerts by receipt time; a JSONL import receives each raw line at its vendor
+  // time, so a sender delivering in real time (clock = vendor time) stores the same episode.
   const store = await IngestStore.open(":memory:");
-  const app = createIngestApp({ store, log: () => {} });
+  let clock = 0;
+  const app = createIngestApp({ store, log: () => {}, now: () => clock });
   for (const line of STREAM.trim().split("\n")) {
+    clock = Date.parse(normalizeAny(JSON.parse(line))[0].timestamp);
     const r = await app.request("/ingest/alerts", { method: "POST", body: line });
     assert.equal(r.status, 202);
   }

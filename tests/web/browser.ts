@@ -51,9 +51,20 @@ export function startServer(): LiveServer {
   };
 }
 
+/** Page timeouts: generous, for a loaded shared machine (an idle one needs a few seconds). */
+export const PAGE_TIMEOUT_MS = 120_000;
+
+/** A new page with {@link PAGE_TIMEOUT_MS} as its default timeout. */
+export async function newPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(PAGE_TIMEOUT_MS);
+  return page;
+}
+
 /** Launches headless Chromium. */
 export async function launch(executablePath: string): Promise<Browser> {
   return await puppeteer.launch({
+    protocolTimeout: PAGE_TIMEOUT_MS * 2,
     executablePath,
     headless: true,
     args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"],
@@ -185,7 +196,6 @@ export async function playByKeyboard(
     ticks++;
     await page.waitForFunction(
       () => document.getElementById("game")?.dataset.state !== "waiting",
-      { timeout: 15000 },
     );
   }
   const pageScore = Number(

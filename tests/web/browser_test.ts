@@ -13,6 +13,7 @@ import {
   axeViolations,
   chromiumPath,
   launch,
+  newPage,
   playByKeyboard,
   startServer,
   textOf,
@@ -55,7 +56,7 @@ Deno.test({
     const live = startServer();
     const browser = await launch(CHROMIUM!);
     try {
-      const page = await browser.newPage();
+      const page = await newPage(browser);
       await page.setViewport({ width: 1280, height: 900 });
       const problems = watchPage(page);
       const seed = 11;
@@ -94,7 +95,7 @@ Deno.test({
       await t.step("watch mode replays the same seed beside the person's decisions", async () => {
         const href = await page.$eval("#watch-same-seed", (a) => (a as HTMLAnchorElement).href);
         await page.goto(href);
-        await page.waitForSelector("body[data-watched]", { timeout: 60000 });
+        await page.waitForSelector("body[data-watched]", { timeout: 180_000 });
         const players = await page.$$eval("#summary tbody th", (c) => c.map((x) => x.textContent));
         assert.deepEqual(players, [
           `you (${name})`,

@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { createApp } from "../../src/server/app.ts";
-import { chromiumPath, launch, watchPage } from "./browser.ts";
+import { chromiumPath, launch, newPage, watchPage } from "./browser.ts";
 
 const CHROMIUM = chromiumPath();
 const TOKEN = "tok-0123456789abcdef";
@@ -47,7 +47,7 @@ Deno.test({
     const base = `http://127.0.0.1:${http.addr.port}/`;
     const browser = await launch(CHROMIUM!);
     try {
-      const page = await browser.newPage();
+      const page = await newPage(browser);
       const problems = watchPage(page);
       await page.goto(new URL("web/", base).href);
       await page.waitForSelector("body[data-ready]");

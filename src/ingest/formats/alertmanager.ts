@@ -7,7 +7,9 @@
  * - `dedup_key`: `fingerprint`, else derived from `[source, labels]` (as Alertmanager's own
  *   fingerprint is a hash of the label set).
  * - `status`: alert `status`, else the webhook `status`, else `firing`.
- * - `timestamp`: `endsAt` when resolved (unless Go's zero time), else `startsAt`, else receipt.
+ * - `timestamp`: when firing, `startsAt` (else receipt). When resolved, `endsAt`, but a zero
+ *   (`0001-01-01T00:00:00Z`, which Alertmanager sends for some resolves) or absent `endsAt`
+ *   means "now", the receipt time; either way never before `startsAt`.
  * - `alert_type`: labels `alert_type`/`type`/`category` if an exact type name, else keywords
  *   in `alertname`/`__name__`/`metric`, then annotation `summary`, then `description`.
  * - `visible_severity`: label `severity`, else `priority`. `confidence`: label `confidence`.
@@ -153,6 +155,11 @@ export function normalize(body: unknown, options: NormalizeOptions = {}): Normal
   return normalizeAlertGroup("alertmanager", parsed, body as Record<string, unknown>, options);
 }
 
+/** `time`, or `floor` when `time` is earlier (both canonical ISO strings). */
+function notBefore(time: string, floor: string | undefined): string {
+  return floor !== undefined && Date.parse(time) < Date.parse(floor) ? floor : time;
+}
+
 /**
  * Shared Alertmanager/Grafana mapping (see the module doc) of an already-parsed webhook.
  * `input` is the original body (for `raw`); `fallbackStatus` applies when neither the alert nor
@@ -198,8 +205,9 @@ export function normalizeAlertGroup(
       confidence: confidenceFor(source, labels.confidence, notes.confidence),
       service: serviceFrom(labels),
       title,
-      timestamp: (status === "resolved" ? endsAt ?? startsAt : startsAt) ??
-        fallbackTimestamp(options),
+      timestamp: status === "resolved"
+        ? notBefore(endsAt ?? fallbackTimestamp(options), startsAt)
+        : startsAt ?? fallbackTimestamp(options),
       ...(truth ? { truth_label: truth } : {}),
       raw: { ...input, alerts: [inputAlerts[i]] },
     };

@@ -14,7 +14,8 @@
  * is accepted too, with less to map. Only `title` is required; an empty value or one still
  * reading `$VARIABLE` counts as absent; numbers are accepted where strings are templated.
  *
- * Mapping (`tags` = `$TAGS` and `alert_scope` parsed as comma-separated `key:value`):
+ * Mapping (`tags` = `alert_scope`, `event_tags` and `tags` merged, later winning, each read as
+ * comma-separated `key:value` text, a list of `key:value` strings, or an object):
  * - `dedup_key`: `alert_cycle_key`, else `<alert_id>@<alert_scope>`, else derived from title
  *   (transition markers removed), hostname and metric.
  * - `status`: `alert_transition` `Recovered` → resolved, any other → firing; without it,
@@ -23,8 +24,10 @@
  *   `severity`. `alert_type` (the type): tag `alert_type` if an exact type name, else keywords in
  *   `alert_metric` (`system.cpu.*` → CPU, `system.mem.*` → MEMORY, `system.disk.*`/`system.io.*`
  *   → DISK, `system.net.*` → NETWORK), then the title, then `body`.
- * - `service`: tags/scope (see `SERVICE_KEYS`), else `hostname`. `timestamp`: `date` (epoch ms),
- *   else `last_updated`, else receipt. `confidence`/`truth_label`: top-level field or tag
+ * - `service`: tags/scope (see `SERVICE_KEYS`: `service`, ..., `host`), else `hostname`; the
+ *   `env` tag is kept in the raw payload only (the alert model has no environment field).
+ *   `timestamp`: `date` (epoch ms), else `last_updated`, else receipt. A recovery dated before
+ *   its trigger is resolved at its receipt time instead (`lifecycle.ts`). `confidence`/`truth_label`: top-level field or tag
  *   `confidence`, `truth`/`triage_truth`.
  *
  * @example
@@ -92,8 +95,10 @@ export interface DatadogWebhook {
   body?: string;
   /** `$HOSTNAME`. */
   hostname?: string;
-  /** `$TAGS`: comma-separated `key:value` tags (an array of strings is accepted too). */
-  tags?: string | string[];
+  /** `$TAGS`: comma-separated `key:value` tags (an array of strings or an object too). */
+  tags?: string | string[] | Record<string, string>;
+  /** `$EVENT_TAGS` (older templates): like `tags`. */
+  event_tags?: string | string[] | Record<string, string>;
   /** `$DATE`: epoch milliseconds. */
   date?: string;
   /** `$LAST_UPDATED` (default payload). */
@@ -105,6 +110,11 @@ export interface DatadogWebhook {
 }
 
 const text = z.union([z.string(), z.number()]).transform(String).optional();
+const tagList = z.union([
+  z.string(),
+  z.array(z.string()),
+  z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)),
+]).optional();
 
 /** Zod schema of a Datadog webhook body (unknown fields kept, ignored). */
 export const DatadogWebhookSchema: z.ZodType<DatadogWebhook> = z.looseObject({
@@ -119,7 +129,8 @@ export const DatadogWebhookSchema: z.ZodType<DatadogWebhook> = z.looseObject({
   title: z.string(),
   body: text,
   hostname: text,
-  tags: z.union([z.string(), z.array(z.string())]).optional(),
+  tags: tagList,
+  event_tags: tagList,
   date: text,
   last_updated: text,
   link: text,
@@ -157,7 +168,7 @@ export function detect(body: unknown): boolean {
 export function normalize(body: unknown, options: NormalizeOptions = {}): NormalizedAlert[] {
   const d = parseOrThrow(DatadogWebhookSchema, body, "datadog");
   const v = present;
-  const tags = { ...keyValues(v(d.alert_scope)), ...keyValues(d.tags) };
+  const tags = { ...keyValues(v(d.alert_scope)), ...keyValues(d.event_tags), ...keyValues(d.tags) };
   const transition = v(d.alert_transition)?.toLowerCase();
   const resolved = transition !== undefined
     ? transition === "recovered"
@@ -203,8 +214,12 @@ function present(s: string | undefined): string | undefined {
   return s && s.trim() !== "" && !/^\$[A-Z_]+$/.test(s) ? s : undefined;
 }
 
-/** `"a:1, b:x:y,flag"` (or `["a:1"]`) → `{a: "1", b: "x:y", flag: ""}`; later keys win. */
-function keyValues(list: string | string[] | undefined): Record<string, string> {
+/**
+ * `"a:1, b:x:y,flag"` (or `["a:1"]`, or `{a: "1"}`) → `{a: "1", b: "x:y", flag: ""}`; later
+ * keys win; unexpanded `$VARIABLES` are skipped.
+ */
+function keyValues(list: DatadogWebhook["tags"]): Record<string, string> {
+  if (isRecord(list)) return { ...list } as Record<string, string>;
   const items = typeof list === "string" ? list.split(",") : list ?? [];
   const out: Record<string, string> = {};
   for (const item of items.map((s) => s.trim()).filter((s) => s !== "" && !s.startsWith("$"))) {

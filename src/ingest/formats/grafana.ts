@@ -4,7 +4,9 @@
  * `dashboardURL`, `panelURL`, `values`, older `valueString`, `imageURL`), all optional.
  * Each alert is mapped exactly as for Alertmanager (see `normalizeAlertGroup`), with
  * `source: "grafana"`; when neither the alert nor the body has a `status`, `state: "ok"` means
- * resolved.
+ * resolved; when the alert's labels name no service, the series labels in its `valueString`
+ * do (`job`, `instance`, ... as `SERVICE_KEYS`). Legacy (pre-unified) Grafana notifications — `{ruleId, ruleName, state, evalMatches}`,
+ * no `alerts` — are accepted too (`grafana_legacy.ts`).
  *
  * @example
  * ```ts
@@ -19,7 +21,13 @@
  */
 import { z } from "../../deps.ts";
 import { parseOrThrow } from "../errors.ts";
-import { isRecord, type NormalizedAlert, type NormalizeOptions } from "../normalized_alert.ts";
+import {
+  isRecord,
+  type NormalizedAlert,
+  type NormalizeOptions,
+  serviceFrom,
+} from "../normalized_alert.ts";
+import { isLegacyGrafana, normalizeLegacy } from "./grafana_legacy.ts";
 import {
   type AlertmanagerAlert,
   AlertmanagerAlertSchema,
@@ -83,7 +91,8 @@ export const GrafanaWebhookSchema: z.ZodType<GrafanaWebhook> = AlertmanagerWebho
 
 /**
  * True for an object with `version: "1"` and an `alerts` array or `orgId`, or with no version
- * but an `alerts` array and `orgId` or `state: "alerting" | "ok"` (Grafana-only fields).
+ * but an `alerts` array and `orgId` or `state: "alerting" | "ok"` (Grafana-only fields), or a
+ * legacy Grafana notification (`isLegacyGrafana`).
  *
  * @example
  * ```ts
@@ -94,6 +103,7 @@ export const GrafanaWebhookSchema: z.ZodType<GrafanaWebhook> = AlertmanagerWebho
  */
 export function detect(body: unknown): boolean {
   if (!isRecord(body)) return false;
+  if (isLegacyGrafana(body)) return true;
   const grafanaOnly = "orgId" in body || body.state === "alerting" || body.state === "ok";
   if (body.version !== undefined) {
     return body.version === "1" && (Array.isArray(body.alerts) || "orgId" in body);
@@ -113,7 +123,36 @@ export function detect(body: unknown): boolean {
  * ```
  */
 export function normalize(body: unknown, options: NormalizeOptions = {}): NormalizedAlert[] {
+  if (isLegacyGrafana(body)) return normalizeLegacy(body, options);
   const parsed = parseOrThrow(GrafanaWebhookSchema, body, "grafana");
   const fallback = parsed.state === "ok" ? "resolved" : "firing";
-  return normalizeAlertGroup("grafana", parsed, body as Record<string, unknown>, options, fallback);
+  return normalizeAlertGroup("grafana", parsed, body as Record<string, unknown>, options, fallback)
+    .map((a, i) =>
+      a.service === "unknown"
+        ? { ...a, service: serviceFrom(valueStringLabels(parsed.alerts[i].valueString)) }
+        : a
+    );
+}
+
+/**
+ * The series labels Grafana prints in an alert's `valueString`
+ * (`[ var='A' labels={instance=node_exporter:9100, job=node} value=2.4e+09 ], ...`), merged over
+ * all its series, first wins: the service fallback when the alert's own labels name none.
+ *
+ * @example
+ * ```ts
+ * import { valueStringLabels } from "./grafana.ts";
+ * const l = valueStringLabels("[ var='A' labels={instance=db-1:9100, job=node} value=1 ]");
+ * console.assert(l.job === "node" && l.instance === "db-1:9100");
+ * ```
+ */
+export function valueStringLabels(valueString: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of (valueString ?? "").matchAll(/labels=\{([^}]*)\}/g)) {
+    for (const pair of m[1].split(", ")) {
+      const at = pair.indexOf("=");
+      if (at > 0) out[pair.slice(0, at).trim()] ??= pair.slice(at + 1).trim();
+    }
+  }
+  return out;
 }

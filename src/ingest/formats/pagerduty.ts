@@ -16,6 +16,12 @@
  *   `APPLICATION` (storage matches them to the open alert by dedup key).
  * - `visible_severity`: `payload.severity` (default 0.5 without payload).
  * - `service`: `custom_details.service`, else `payload.group`, `component`, `source`, `unknown`.
+ * - Alertmanager's PagerDuty notifier (its defaults: `client: "Alertmanager"`, `source`
+ *   `Alertmanager`, severity `error` for everything) puts each alert's labels in
+ *   `custom_details.firing`/`resolved` as ` - key = value` lines: when present, the first
+ *   alert's labels decide instead — severity from label `severity`/`priority` (then
+ *   `payload.severity`), service from the labels (`SERVICE_KEYS`), type from `alertname`, truth
+ *   and confidence from labels; `source`/`client` `Alertmanager` is never taken as the service.
  * - `confidence`, `truth_label`: `custom_details.confidence`, `custom_details.truth`/`triage_truth`.
  * - `timestamp`: `payload.timestamp`, else receipt time. `raw`: the event (with `routing_key`).
  *
@@ -159,7 +165,9 @@ export function normalize(body: unknown, options: NormalizeOptions = {}): Normal
   const p: PagerDutyPayload = event.payload ?? {};
   const details = isRecord(p.custom_details) ? p.custom_details : {};
   const time = requireTime(parseTimestamp(p.timestamp), "payload.timestamp", "pagerduty");
-  const truth = truthFrom(details);
+  const labels = alertmanagerLabels(details);
+  const truth = truthFrom(labels, details);
+  const sender = (s: string | undefined) => s === event.client ? undefined : s;
   const dedupKey = event.dedup_key ??
     derivedDedupKey(["pagerduty", p.summary, p.source, p.component, p.group, p.class]);
   return [{
@@ -167,16 +175,42 @@ export function normalize(body: unknown, options: NormalizeOptions = {}): Normal
     dedup_key: dedupKey,
     status: ACTION_STATUS[event.event_action],
     alert_type: inferAlertType(
-      [details.alert_type],
-      [p.class, p.component, p.summary],
+      [details.alert_type, labels.alert_type, labels.type, labels.category],
+      [labels.alertname, p.class, p.component, p.summary],
       [p.group],
     ),
-    visible_severity: visibleSeverity(p.severity),
-    confidence: confidenceFor("pagerduty", details.confidence),
-    service: serviceFrom({}, details.service, p.group, p.component, p.source),
+    visible_severity: visibleSeverity(labels.severity, labels.priority, p.severity),
+    confidence: confidenceFor("pagerduty", details.confidence, labels.confidence),
+    service: serviceFrom(labels, details.service, p.group, p.component, sender(p.source)),
     title: p.summary ?? `PagerDuty ${event.event_action} ${dedupKey}`,
     timestamp: time ?? fallbackTimestamp(options),
     ...(truth ? { truth_label: truth } : {}),
     raw: body,
   }];
+}
+
+/**
+ * The first alert's labels in the details Alertmanager's PagerDuty notifier sends
+ * (`custom_details.firing` or `.resolved`: `Labels:` then ` - key = value` lines), else `{}`.
+ *
+ * @example
+ * ```ts
+ * import { alertmanagerLabels } from "./pagerduty.ts";
+ * const l = alertmanagerLabels({ firing: "Labels:\n - alertname = HighCPU\n - severity = critical\n" });
+ * console.assert(l.alertname === "HighCPU" && l.severity === "critical");
+ * ```
+ */
+export function alertmanagerLabels(details: Record<string, unknown>): Record<string, string> {
+  const text = [details.firing, details.resolved].find((t) =>
+    typeof t === "string" && t.includes("Labels:")
+  ) as string | undefined;
+  const out: Record<string, string> = {};
+  if (text === undefined) return out;
+  const lines = text.split("\n");
+  for (let i = lines.findIndex((l) => l.trim() === "Labels:") + 1; i < lines.length; i++) {
+    const m = /^\s*-\s+([^=\s][^=]*?)\s+=\s+(.*)$/.exec(lines[i]);
+    if (!m) break;
+    out[m[1]] = m[2].trim();
+  }
+  return out;
 }
