@@ -10,7 +10,7 @@
  *
  * The address comes from the flags, else `ALERT_TRIAGE_PORT`/`ALERT_TRIAGE_HOST`, else
  * `PORT`/`HOST`, else `8000` on `0.0.0.0`. The child runs
- * `deno serve --port P --host H --allow-net=H:P --allow-env=ALERT_TRIAGE_* --allow-read=./data
+ * `deno serve --port P --host H --allow-net=H:P --allow-env=ALERT_TRIAGE_* --allow-read=./data,./policies
  * --allow-write=./data cli/server.ts` (with `--port 0`, any free port, `--allow-net=H`); SIGINT and
  * SIGTERM are passed on, and the launcher exits with the server's exit code. The alert store
  * `ALERT_TRIAGE_KV_PATH` widens those flags to what it needs (see {@link kvPermissions}): a file
@@ -37,7 +37,7 @@ import { errorMessage, EXIT_OK, EXIT_USAGE, UsageError } from "./_usage.ts";
 export const START_USAGE = `Usage: deno task start [--port N] [--host H] [--cached-only] [--print]
 
 Runs the alert-triage server with deno serve and least privilege
-(--allow-net=H:N --allow-env=ALERT_TRIAGE_* --allow-read=./data --allow-write=./data).
+(--allow-net=H:N --allow-env=ALERT_TRIAGE_* --allow-read=./data,./policies --allow-write=./data).
 
 Options:
   --port N       port to listen on (0..65535; 0 picks a free one). Default: $ALERT_TRIAGE_PORT,
@@ -177,7 +177,7 @@ export function serveCommand(
     hostname,
     `--allow-net=${net}`,
     ["--allow-env=ALERT_TRIAGE_*", ...kv.env].join(","),
-    `--allow-read=${files}`,
+    `--allow-read=${files},./policies`, // ./policies: the agents of the web console's watch mode
     `--allow-write=${files}`,
     entry,
   ];

@@ -35,12 +35,14 @@ import { OPENENV_ROUTES } from "./routes_openenv.ts";
 import { SEED_ROUTES } from "./routes_seed.ts";
 import type { IngestHealth, ServerContext } from "./server_context.ts";
 import { SessionStore } from "./session_store.ts";
+import { WEB_ROUTES } from "../web/routes.ts";
 
 /** The routes the app serves itself, in the order of the OpenAPI document. */
 const SERVER_ROUTES: readonly ApiRoute<ServerContext>[] = [
   ...OPENENV_ROUTES,
   ...SEED_ROUTES,
   ...REFERENCE_ROUTES,
+  ...WEB_ROUTES, // the web console (src/web/): /web/, /web/watch, /web/leaderboard
 ];
 
 /** Every route, the mounted `/ingest/*` sub-app's included: the document and the 405s. */

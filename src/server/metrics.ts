@@ -40,6 +40,8 @@ export interface ScoreStats {
   latest: number;
   /** Sum of the wire scores. */
   sum: number;
+  /** Sum of the squared wire scores (for the spread: the leaderboard's confidence interval). */
+  sumSquares: number;
   /** Finished episodes. */
   episodes: number;
   /** Episodes that reached the success threshold. */
@@ -96,9 +98,10 @@ export class Metrics {
     const label = this.#agentLabel(agent);
     let byAgent = this.scores.get(task);
     if (!byAgent) this.scores.set(task, byAgent = new Map());
-    const s = byAgent.get(label) ?? { latest: 0, sum: 0, episodes: 0, successes: 0 };
+    const s = byAgent.get(label) ?? { latest: 0, sum: 0, sumSquares: 0, episodes: 0, successes: 0 };
     s.latest = score;
     s.sum += score;
+    s.sumSquares += score * score;
     s.episodes++;
     if (success) s.successes++;
     byAgent.set(label, s);

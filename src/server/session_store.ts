@@ -174,6 +174,17 @@ export class SessionStore {
     return prepareEpisode(open, session.taskId, params);
   }
 
+  /**
+   * Whether some session is running an episode of `taskId` on `seed` (the web console's watch
+   * mode refuses to play that seed until it has ended).
+   */
+  playing(taskId: string, seed: number): boolean {
+    for (const s of this.#sessions.values()) {
+      if (s.running && s.taskId === taskId && s.env.state().seed === seed) return true;
+    }
+    return false;
+  }
+
   /** Drops every session. */
   clear(): void {
     for (const id of [...this.#sessions.keys()]) this.delete(id);

@@ -40,10 +40,11 @@ export const FLOORS: readonly { part: string; floor: number; paths: readonly str
   { part: "replay", floor: 7, paths: ["src/replay/"] },
   { part: "infer", floor: 7, paths: ["src/infer/"] },
   { part: "display", floor: 7, paths: ["src/display.ts"] },
-  { part: "server", floor: 8, paths: ["src/server/"] },
+  { part: "web", floor: 8, paths: ["src/web/"] },
+  { part: "server", floor: 9, paths: ["src/server/"] },
   {
     part: "doors",
-    floor: 9,
+    floor: 10,
     paths: [
       "mod.ts",
       "src/learn/mod.ts",
@@ -53,7 +54,7 @@ export const FLOORS: readonly { part: string; floor: number; paths: readonly str
       "src/notebook/",
     ],
   },
-  { part: "apps", floor: 10, paths: ["cli/"] },
+  { part: "apps", floor: 11, paths: ["cli/"] },
 ];
 
 /**

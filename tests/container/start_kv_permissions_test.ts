@@ -51,7 +51,7 @@ Deno.test("serveCommand widens only the flags the store needs, and passes --cach
     "0.0.0.0",
     "--allow-net=0.0.0.0:8000",
     "--allow-env=ALERT_TRIAGE_*",
-    "--allow-read=./data",
+    "--allow-read=./data,./policies",
     "--allow-write=./data",
     "cli/server.ts",
   ]);
