@@ -147,7 +147,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
   // any route sees it (the routes then read the buffered bytes).
   app.use("*", async (c, next) => {
     const raw = c.req.raw;
-    if (raw.body !== null && raw.method !== "GET" && raw.method !== "HEAD") {
+    if (raw.method !== "GET" && raw.method !== "HEAD" && raw.body !== null) {
       const bytes = await readBodyLimited(
         raw,
         options.maxBodyBytes,

@@ -175,8 +175,10 @@ export function handleJsonRpc(
 function createSession(id: RpcId, ctx: McpContext): JsonRpcResponse {
   if (ctx.wsSession) return rpcResult(id, { session_id: ctx.wsSession.id });
   try {
-    const session = ctx.store.create("http", undefined, ctx.caller?.client);
-    return rpcResult(id, { session_id: session.id, session_token: session.token });
+    // The random id the server chose is the session's secret (openenv-core's MCPToolClient
+    // sends back only the id), so no token is needed.
+    const session = ctx.store.create("http", crypto.randomUUID(), ctx.caller?.client, false);
+    return rpcResult(id, { session_id: session.id });
   } catch (err) {
     if (!(err instanceof CapacityError)) throw err;
     return rpcError(id, RPC.SERVER_ERROR, err.message, {

@@ -184,12 +184,18 @@ export class SessionStore {
 
   /**
    * Creates a session (id: a random UUID unless given) for `client` (its address). Named HTTP
-   * sessions get a secret {@link Session.token}. At the client's cap or the server's, the least
+   * sessions get a secret {@link Session.token} unless `withToken` is false (a session whose
+   * random id the server chose and told only its creator: the id is the secret). At the client's cap or the server's, the least
    * recently used session (the client's own, at the client's cap) is evicted if it has been idle
    * for `evictIdleSeconds`; otherwise {@link CapacityError} says when to retry. The default
    * session is outside the caps.
    */
-  create(transport: Transport, id: string = crypto.randomUUID(), client = ""): Session {
+  create(
+    transport: Transport,
+    id: string = crypto.randomUUID(),
+    client = "",
+    withToken: boolean = transport === "http" && id !== DEFAULT_SESSION_ID,
+  ): Session {
     if (id !== DEFAULT_SESSION_ID) this.#makeRoom(client);
     const session = new Session(
       id,
@@ -200,7 +206,7 @@ export class SessionStore {
       { exposeTruth: this.#options.exposeTruth },
     );
     session.client = client;
-    if (transport === "http" && id !== DEFAULT_SESSION_ID) session.token = newToken();
+    if (withToken) session.token = newToken();
     this.#sessions.set(id, session);
     if (id !== DEFAULT_SESSION_ID) this.#perClient.set(client, this.#owned(client) + 1);
     return session;
@@ -231,7 +237,12 @@ export class SessionStore {
     if (this.#owned(client) < perClient && this.capped < max) return;
     this.sweep(true);
     if (this.#owned(client) >= perClient) {
-      this.#evictOrThrow((s) => s.client === client, this.#owned(client), perClient, "client");
+      // the client's own least recently used session makes room (on both caps); the refusal
+      // names the server's cap when that one is full too (OpenEnv's message)
+      const full = this.capped >= max;
+      const [active, cap] = full ? [this.capped, max] : [this.#owned(client), perClient];
+      this.#evictOrThrow((s) => s.client === client, active, cap, full ? "server" : "client");
+      return;
     }
     if (this.capped >= max) this.#evictOrThrow(() => true, this.capped, max, "server");
   }

@@ -151,10 +151,10 @@ export function upgradeSession(
   store: SessionStore,
   client = "",
 ): Response {
-  const { socket, response } = Deno.upgradeWebSocket(request);
   const handle = HANDLERS[protocol];
   const limits = store.socketLimits;
   const authorization = request.headers.get("authorization");
+  const { socket, response } = Deno.upgradeWebSocket(request);
   let session: Session | null = null;
   const closeSocket = () => {
     if (socket.readyState === WebSocket.OPEN) socket.close(1000);
