@@ -53,6 +53,14 @@ export interface ServerOptions {
    */
   bodyTimeoutSeconds: number;
   /**
+   * Time a request has to get its first answer byte, in seconds (a slow or unfinished request
+   * head or body: the connection is dropped). Enforced by the connection guard
+   * (`conn_guard.ts`, used by `deno task start` and the compiled server).
+   */
+  requestTimeoutSeconds: number;
+  /** An HTTP connection idle (no bytes either way) for this long is closed (the guard's). */
+  keepAliveTimeoutSeconds: number;
+  /**
    * Most bytes of replies a WebSocket may leave unread (queued at the server) before the server
    * closes it with code 1008.
    */
@@ -78,7 +86,8 @@ export interface ServerOptions {
 
 /**
  * The defaults: 256 sessions, 64 per client address, LRU eviction after 60 s idle at a cap,
- * 10 minutes idle expiry, 1 MiB bodies and frames, 10 s to send a body, 1 MiB of unread
+ * 10 minutes idle expiry, 1 MiB bodies and frames, 10 s to send a body, 20 s to get a request
+ * answered, 30 s idle keep-alive, 1 MiB of unread
  * WebSocket replies, task `easy`, hidden truth withheld while an episode runs.
  */
 export const DEFAULT_OPTIONS: Readonly<ServerOptions> = {
@@ -88,6 +97,8 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = {
   sessionIdleSeconds: 600,
   maxBodyBytes: 1024 * 1024,
   bodyTimeoutSeconds: 10,
+  requestTimeoutSeconds: 20,
+  keepAliveTimeoutSeconds: 30,
   maxWsBufferedBytes: 1024 * 1024,
   defaultTask: "easy",
   baselineEpisodes: 20,
@@ -103,6 +114,8 @@ export const ENV_VARS = {
   sessionIdleSeconds: "ALERT_TRIAGE_SESSION_IDLE_SECONDS",
   maxBodyBytes: "ALERT_TRIAGE_MAX_BODY_BYTES",
   bodyTimeoutSeconds: "ALERT_TRIAGE_BODY_TIMEOUT_SECONDS",
+  requestTimeoutSeconds: "ALERT_TRIAGE_REQUEST_TIMEOUT_SECONDS",
+  keepAliveTimeoutSeconds: "ALERT_TRIAGE_KEEP_ALIVE_TIMEOUT_SECONDS",
   maxWsBufferedBytes: "ALERT_TRIAGE_MAX_WS_BUFFERED_BYTES",
   defaultTask: "ALERT_TRIAGE_DEFAULT_TASK",
   baselineEpisodes: "ALERT_TRIAGE_BASELINE_EPISODES",
@@ -147,6 +160,18 @@ export function optionsFromEnv(
       get,
       ENV_VARS.bodyTimeoutSeconds,
       DEFAULT_OPTIONS.bodyTimeoutSeconds,
+      0.1,
+    ),
+    requestTimeoutSeconds: numberVar(
+      get,
+      ENV_VARS.requestTimeoutSeconds,
+      DEFAULT_OPTIONS.requestTimeoutSeconds,
+      0.1,
+    ),
+    keepAliveTimeoutSeconds: numberVar(
+      get,
+      ENV_VARS.keepAliveTimeoutSeconds,
+      DEFAULT_OPTIONS.keepAliveTimeoutSeconds,
       0.1,
     ),
     maxWsBufferedBytes: Math.floor(

@@ -60,9 +60,15 @@ export function frameBytes(data: unknown, max: number): number {
  * Sends `text` on `socket` unless the client already leaves more than `maxBufferedBytes` of
  * replies unread; then closes the socket with 1008 and returns false.
  */
-export function sendBounded(socket: WebSocket, text: string, limits: SocketLimits): boolean {
+export function sendBounded(
+  socket: WebSocket,
+  text: string,
+  limits: SocketLimits,
+  onViolation?: () => void,
+): boolean {
   if (socket.readyState !== WebSocket.OPEN) return false;
   if (socket.bufferedAmount > limits.maxBufferedBytes) {
+    onViolation?.();
     socket.close(CLOSE_NOT_READING, "Replies not read: too many bytes queued for this client");
     return false;
   }
@@ -181,7 +187,10 @@ export function upgradeSession(
   };
   const apply = (outcome: FrameOutcome) => {
     if (!session || socket.readyState !== WebSocket.OPEN) return;
-    if (outcome.reply !== undefined && !sendBounded(socket, outcome.reply, limits)) return;
+    const notReading = () => store.metrics.recordError("ws_not_reading");
+    if (outcome.reply !== undefined && !sendBounded(socket, outcome.reply, limits, notReading)) {
+      return;
+    }
     if (outcome.close) {
       const s = session;
       session = null;
