@@ -227,10 +227,11 @@ function flag(name: string, fallback: string): string {
 
 if (import.meta.main) {
   const given = flag("url", "");
+  // --guarded: the server behind the connection guard (cli/server_compiled.ts)
   const server = given ? null : await spawnServer({
     ALERT_TRIAGE_MAX_SESSIONS: "64",
     ALERT_TRIAGE_KV_PATH: ":memory:",
-  });
+  }, { guarded: Deno.args.includes("--guarded") });
   const url = given || server!.url;
   const t0 = performance.now();
   const report = await runFuzz({
