@@ -73,7 +73,7 @@ if (import.meta.main) {
   const options = optionsFromEnv();
   const server = createApp({ ...options, ingest: { log: (line) => console.log(line) } });
   server.startReaper();
-  const guarded = await serveGuarded(server.fetch, {
+  const guarded = serveGuarded(server.fetch, {
     port: args.port,
     hostname: args.hostname,
     requestTimeoutMs: options.requestTimeoutSeconds * 1000,

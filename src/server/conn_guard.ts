@@ -22,7 +22,7 @@
  * import { createApp } from "./app.ts";
  * import { serveGuarded } from "./conn_guard.ts";
  * const app = createApp();
- * const server = await serveGuarded(app.fetch, { hostname: "127.0.0.1", port: 0 });
+ * const server = serveGuarded(app.fetch, { hostname: "127.0.0.1", port: 0 });
  * await server.shutdown();
  * app.close();
  * ```
@@ -131,10 +131,10 @@ interface Link {
  * Serves `handler` behind the guard: the app on a private `127.0.0.1` port, the public
  * listener on `hostname:port`.
  */
-export async function serveGuarded(
+export function serveGuarded(
   handler: (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
   options: GuardOptions,
-): Promise<GuardedServer> {
+): GuardedServer {
   const requestTimeout = options.requestTimeoutMs ?? 20_000;
   const idleTimeout = options.idleTimeoutMs ?? 30_000;
   const maxFrame = options.maxFrameBytes ?? 1024 * 1024;

@@ -51,6 +51,7 @@ export interface ScoreStats {
 }
 
 /** Characters a label value cannot carry raw: control characters and Unicode line breaks. */
+// deno-lint-ignore no-control-regex
 const UNSAFE_LABEL_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /**

@@ -17,7 +17,7 @@ const enc = new TextEncoder();
 async function guarded(fn: (port: number, app: ReturnType<typeof createApp>) => Promise<void>) {
   const kv = await IngestStore.open(":memory:");
   const app = createApp({ ingest: { store: kv }, bodyTimeoutSeconds: 0.3, maxBodyBytes: 4096 });
-  const server = await serveGuarded(app.fetch, {
+  const server = serveGuarded(app.fetch, {
     hostname: "127.0.0.1",
     port: 0,
     requestTimeoutMs: 600,

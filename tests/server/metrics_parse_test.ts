@@ -63,6 +63,7 @@ Deno.test({
       ok(parsed.samples > 20);
       // every agent is there, with characters the format cannot carry raw replaced by U+FFFD
       const expected = HOSTILE.map((a) =>
+        // deno-lint-ignore no-control-regex
         a.replace(/[\u0000-\u0009\u000b-\u001f\u2028\u2029]/g, "\ufffd")
       );
       deepEqual(parsed.agents, [...expected, "rules"].sort());
