@@ -22,9 +22,7 @@
  * import { createApp } from "./app.ts";
  * import { serveGuarded } from "./conn_guard.ts";
  * const app = createApp();
- * const server = serveGuarded(app.fetch, { hostname: "127.0.0.1", port: 0 });
- * await server.shutdown();
- * app.close();
+ * const server = serveGuarded(app.fetch, { hostname: "0.0.0.0", port: 8000 });
  * ```
  *
  * @module
@@ -130,6 +128,18 @@ interface Link {
 /**
  * Serves `handler` behind the guard: the app on a private `127.0.0.1` port, the public
  * listener on `hostname:port`.
+ *
+ * @example
+ * ```ts
+ * import { createApp } from "./app.ts";
+ * import { serveGuarded } from "./conn_guard.ts";
+ * const app = createApp({ maxSessions: 4 });
+ * const server = serveGuarded(app.fetch, { hostname: "127.0.0.1", port: 0 });
+ * const res = await fetch(`http://127.0.0.1:${server.addr.port}/health`);
+ * console.assert((await res.json()).status === "healthy");
+ * await server.shutdown();
+ * app.close();
+ * ```
  */
 export function serveGuarded(
   handler: (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
