@@ -7,8 +7,11 @@
  *
  * ```sh
  * deno run --allow-net=127.0.0.1 --allow-run --allow-read --allow-env \
- *   scripts/server/abuse.ts [--quick] [--settle 30] [--json out.json]
+ *   scripts/server/abuse.ts [--quick] [--settle 30] [--json out.json] [--unguarded]
  * ```
+ *
+ * `--unguarded` runs the same attacks against `deno serve cli/server.ts` (no connection guard),
+ * for comparison.
  *
  * Attacks: a WebSocket flood whose replies are never read; six 60 MB WebSocket frames at once;
  * 300 slow-body connections (declaring 1,000,000 bytes, then a byte every 2 s); 300 slow-header
@@ -45,6 +48,8 @@ export interface AbuseOptions {
   quick: boolean;
   /** Seconds to wait after each attack before sampling RSS "after". */
   settleSeconds: number;
+  /** Run against `deno serve cli/server.ts` (no connection guard), for comparison. */
+  unguarded?: boolean;
 }
 
 const enc = new TextEncoder();
@@ -296,7 +301,7 @@ export async function runAbuse(
       ALERT_TRIAGE_MAX_BODY_BYTES: String(1024 * 1024),
     });
   }
-  const server = await spawnServer(env, { guarded: true });
+  const server = await spawnServer(env, { guarded: !options.unguarded });
   const pid = server.process.pid;
   const rows: AbuseRow[] = [];
   try {
@@ -360,7 +365,11 @@ if (import.meta.main) {
   const quick = Deno.args.includes("--quick");
   const settleSeconds = Number(flag("settle", quick ? "2" : "30"));
   const t0 = performance.now();
-  const { rows, baseline, alive } = await runAbuse({ quick, settleSeconds }, console.error);
+  const unguarded = Deno.args.includes("--unguarded");
+  const { rows, baseline, alive } = await runAbuse(
+    { quick, settleSeconds, unguarded },
+    console.error,
+  );
   console.log(abuseTable(rows));
   const worstAfter = Math.max(...rows.map((r) => r.rssAfter));
   const peak = Math.max(...rows.map((r) => r.rssPeak));

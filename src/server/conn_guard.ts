@@ -6,7 +6,8 @@
  *
  * - a connection whose request gets no answer byte within `requestTimeoutMs` (a slow or
  *   unfinished request head or body: the app answers a slow body with 408 first, see
- *   `bodyTimeoutSeconds`);
+ *   `bodyTimeoutSeconds`, and a connection whose answer says `Connection: close` is dropped
+ *   once the answer is sent);
  * - an HTTP connection with no bytes either way for `idleTimeoutMs` (idle keep-alive);
  * - a WebSocket whose client starts a frame (or fragmented message) larger than
  *   `maxFrameBytes`, from the frame's header, before its payload is buffered anywhere: close
@@ -106,6 +107,8 @@ function closeFrame(code: number, reason: string): Uint8Array {
 }
 
 const RESPONSE_101 = new TextEncoder().encode("HTTP/1.1 101");
+const CLOSE_HEADER = /^HTTP\/1\.1 [^\r]*\r\n(?:[^\r]*\r\n)*?connection: close\r\n/i;
+const decoder = new TextDecoder();
 
 function startsWith(chunk: Uint8Array, prefix: Uint8Array): boolean {
   if (chunk.length < prefix.length) return false;
@@ -122,6 +125,8 @@ interface Link {
   upgraded: boolean;
   /** Refused (1009): the client's bytes are read and discarded until it closes (≤ 2 s). */
   discarding: boolean;
+  /** The app answered `Connection: close` (e.g. a 408 or 413): dropped once it is sent. */
+  closing: boolean;
   closed: boolean;
 }
 
@@ -169,7 +174,7 @@ export function serveGuarded(
   };
 
   const clientToServer = async (link: Link) => {
-    const buf = new Uint8Array(64 * 1024);
+    const buf = new Uint8Array(16 * 1024);
     const frames = new FrameScanner();
     try {
       for (;;) {
@@ -198,13 +203,16 @@ export function serveGuarded(
   };
 
   const serverToClient = async (link: Link) => {
-    const buf = new Uint8Array(64 * 1024);
+    const buf = new Uint8Array(16 * 1024);
     try {
       for (;;) {
         const n = await link.upstream.read(buf);
         if (n === null) break;
         const chunk = buf.subarray(0, n);
         if (!link.upgraded && startsWith(chunk, RESPONSE_101)) link.upgraded = true;
+        else if (!link.upgraded && CLOSE_HEADER.test(decoder.decode(chunk.subarray(0, 1024)))) {
+          link.closing = true;
+        }
         link.lastTraffic = Date.now();
         link.waitingSince = null;
         await writeAll(link.client, chunk);
@@ -217,6 +225,10 @@ export function serveGuarded(
     const now = Date.now();
     for (const link of links) {
       if (link.upgraded) continue;
+      if (link.closing && now - link.lastTraffic > 200) {
+        drop(link);
+        continue;
+      }
       const waiting = link.waitingSince !== null && now - link.waitingSince > requestTimeout;
       if (waiting || now - link.lastTraffic > idleTimeout) drop(link);
     }
@@ -249,6 +261,7 @@ export function serveGuarded(
         waitingSince: Date.now(), // a connection must send a request in time too
         upgraded: false,
         discarding: false,
+        closing: false,
         closed: false,
       };
       links.add(link);
