@@ -60,22 +60,21 @@ export async function readBodyLimited(
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
   if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
+  const chunks = byteChunks(request.body);
   const parts: Uint8Array[] = [];
   let size = 0;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    reader.cancel().catch(() => {});
+    chunks.cancel();
   }, timeoutMs);
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (timedOut) break;
-      if (done) break;
+      const value = await chunks.next();
+      if (timedOut || value === null) break;
       size += value.length;
       if (size > maxBytes) {
-        await reader.cancel().catch(() => {});
+        chunks.cancel();
         throw tooLarge();
       }
       parts.push(value);
@@ -99,6 +98,45 @@ export async function readBodyLimited(
   let at = 0;
   for (const p of parts) (out.set(p, at), at += p.length);
   return out;
+}
+
+/** Bytes of one read into a caller's buffer: small reads of a slow client stay small. */
+const READ_CHUNK = 16 * 1024;
+
+/**
+ * The chunks of a body stream, each copied to its exact size. A byte stream is read with a
+ * reused 16 KiB buffer (a default reader would allocate 64 KiB per read, however few bytes a
+ * slow client sends, and the allocator keeps that memory after the client leaves).
+ */
+function byteChunks(body: ReadableStream<Uint8Array>): {
+  next(): Promise<Uint8Array | null>;
+  cancel(): void;
+} {
+  let byob: ReadableStreamBYOBReader | null = null;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch { /* not a byte stream */ }
+  if (byob) {
+    const reader = byob;
+    let buffer: ArrayBuffer = new ArrayBuffer(READ_CHUNK);
+    return {
+      async next() {
+        const { done, value } = await reader.read(new Uint8Array(buffer));
+        if (done || !value) return null;
+        buffer = value.buffer as ArrayBuffer; // handed back, reused for the next read
+        return value.slice();
+      },
+      cancel: () => void reader.cancel().catch(() => {}),
+    };
+  }
+  const reader = body.getReader();
+  return {
+    async next() {
+      const { done, value } = await reader.read();
+      return done ? null : value;
+    },
+    cancel: () => void reader.cancel().catch(() => {}),
+  };
 }
 
 /** Reads and parses a request's JSON body (see {@link parseJsonBytes}). */
