@@ -145,6 +145,7 @@ export const SEED_ROUTES: readonly ApiRoute<ServerContext>[] = [
       request: { headers: SESSION_HEADERS },
       responses: {
         200: jsonContent(StateSchema, "State"),
+        403: BODY_ERRORS[403],
         404: jsonContent(ErrorMessageSchema, "Unknown session"),
       },
     },
