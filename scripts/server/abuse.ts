@@ -55,27 +55,33 @@ export interface AbuseOptions {
 const enc = new TextEncoder();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Resident set size of a process, MB (from /proc). */
-export function rssMb(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
+/**
+ * Resident set size of the server process, MB: from `/proc/<pid>/status` when this process may
+ * read it (`--allow-all`), else the server's own `process_resident_memory_bytes` (`/metrics`).
+ */
+export async function rssMb(server: ServerProcess): Promise<number> {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${server.process.pid}/status`);
+    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    const text = await (await fetch(server.url + "/metrics")).text();
+    return Number(/^process_resident_memory_bytes (\d+)/m.exec(text)?.[1] ?? 0) / 2 ** 20;
+  }
 }
 
 /** Samples RSS and `/health` every 250 ms while `attack` runs. */
 async function observe(
   server: ServerProcess,
-  pid: number,
   attack: () => Promise<string>,
 ): Promise<Omit<AbuseRow, "attack" | "rssAfter">> {
-  const rssBefore = rssMb(pid);
+  const rssBefore = await rssMb(server);
   let rssPeak = rssBefore;
   const health: [number, number] = [0, 0];
   let healthMaxMs = 0;
   let running = true;
   const sampler = (async () => {
     while (running) {
-      rssPeak = Math.max(rssPeak, rssMb(pid));
+      rssPeak = Math.max(rssPeak, await rssMb(server).catch(() => 0));
       const t0 = performance.now();
       health[1]++;
       try {
@@ -83,7 +89,6 @@ async function observe(
         if (res.ok && (await res.json()).status === "healthy") health[0]++;
       } catch { /* counted as failed */ }
       healthMaxMs = Math.max(healthMaxMs, performance.now() - t0);
-      rssPeak = Math.max(rssPeak, rssMb(pid));
       await sleep(250);
     }
   })();
@@ -302,7 +307,6 @@ export async function runAbuse(
     });
   }
   const server = await spawnServer(env, { guarded: !options.unguarded });
-  const pid = server.process.pid;
   const rows: AbuseRow[] = [];
   try {
     // warm up: a few episodes and every page, so the baseline is a server in use
@@ -319,13 +323,13 @@ export async function runAbuse(
       await (await fetch(server.url + path)).body?.cancel();
     }
     await sleep(1000);
-    const baseline = rssMb(pid);
-    log(`baseline RSS ${baseline.toFixed(1)} MB (pid ${pid})`);
+    const baseline = await rssMb(server);
+    log(`baseline RSS ${baseline.toFixed(1)} MB (pid ${server.process.pid})`);
     for (const [attack, run] of attacks(server.url, options.quick)) {
       log(`attack: ${attack}`);
-      const seen = await observe(server, pid, run);
+      const seen = await observe(server, run);
       await sleep(options.settleSeconds * 1000);
-      const row = { attack, ...seen, rssAfter: rssMb(pid) };
+      const row = { attack, ...seen, rssAfter: await rssMb(server) };
       rows.push(row);
       log(`  ${formatRow(row)}`);
       if (!server.alive()) break;

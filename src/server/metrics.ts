@@ -153,6 +153,8 @@ export class Metrics {
     const family = (name: string, type: string, help: string) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     };
+    family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+    out.push(`process_resident_memory_bytes ${Deno.memoryUsage().rss}`);
     family("alert_triage_sessions", "gauge", "Live sessions by transport.");
     for (const [t, n] of Object.entries(sessions)) {
       out.push(`alert_triage_sessions{transport="${esc(t)}"} ${n}`);

@@ -151,7 +151,7 @@ Deno.test({
       const frame = new Uint8Array([0x81, 0x80 | payload.length, 0, 0, 0, 0, ...payload]);
       const burst = new Uint8Array(frame.length * 500);
       for (let i = 0; i < 500; i++) burst.set(frame, i * frame.length);
-      for (let i = 0; i < 40 && !app.metrics.errors.get("ws_not_reading"); i++) {
+      for (let i = 0; i < 400 && !app.metrics.errors.get("ws_not_reading"); i++) {
         await conn.write(burst).catch(() => 0);
         await new Promise((r) => setTimeout(r, 20));
       }
