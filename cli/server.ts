@@ -18,6 +18,11 @@
  * Sessions live in memory: do not use `--parallel`; run several processes behind a sticky load
  * balancer to scale out.
  *
+ * `deno serve` has no header, body or idle timeouts of its own (a half-sent request head or an
+ * idle keep-alive connection is held forever): expose it behind a reverse proxy with such
+ * timeouts, or run `cli/server_compiled.ts`, which serves the same app behind the connection
+ * guard (`src/server/conn_guard.ts`).
+ *
  * @module
  */
 import { createApp } from "../src/server/app.ts";

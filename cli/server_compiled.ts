@@ -16,6 +16,7 @@
  * @module
  */
 import { createApp } from "../src/server/app.ts";
+import { serveGuarded } from "../src/server/conn_guard.ts";
 import { optionsFromEnv } from "../src/server/server_config.ts";
 import { EXIT_OK, EXIT_USAGE } from "./_usage.ts";
 
@@ -69,12 +70,23 @@ if (import.meta.main) {
     console.error(`${(err as Error).message}\n\n${SERVE_USAGE}`);
     Deno.exit(EXIT_USAGE);
   }
-  const server = createApp({ ...optionsFromEnv(), ingest: { log: (line) => console.log(line) } });
+  const options = optionsFromEnv();
+  const server = createApp({ ...options, ingest: { log: (line) => console.log(line) } });
   server.startReaper();
-  Deno.serve({
+  const guarded = serveGuarded(server.fetch, {
     port: args.port,
     hostname: args.hostname,
+    requestTimeoutMs: options.requestTimeoutSeconds * 1000,
+    idleTimeoutMs: options.keepAliveTimeoutSeconds * 1000,
+    maxFrameBytes: options.maxBodyBytes,
     onListen: ({ hostname, port }) =>
       console.error(`alert-triage: listening on http://${hostname}:${port}/`),
-  }, server.fetch);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, async () => {
+      await guarded.shutdown();
+      server.close();
+      Deno.exit(0);
+    });
+  }
 }

@@ -28,6 +28,7 @@
  * | --------------- | ---------------------------------------------------- | ---- |
  * | `invalid_input` | a value, request, file or command line was rejected  | 4xx  |
  * | `not_found`     | the named thing (task, agent, session) does not exist | 404  |
+ * | `forbidden`     | the thing belongs to someone else (a session token)  | 403  |
  * | `conflict`      | not possible in the current state (no episode, ...)  | 409  |
  * | `overloaded`    | a bound is reached; retry later                      | 429  |
  * | `unavailable`   | a needed resource cannot be used (store, capacity)   | 503  |
@@ -36,6 +37,7 @@
 export type ErrorKind =
   | "invalid_input"
   | "not_found"
+  | "forbidden"
   | "conflict"
   | "overloaded"
   | "unavailable"

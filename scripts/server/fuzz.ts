@@ -137,6 +137,7 @@ async function fuzzSocket(
   count: number,
   seed: number,
   report: FuzzReport,
+  maxFrame: number,
 ): Promise<void> {
   const wsUrl = url.replace(/^http/, "ws") + path;
   let ws = await WsClient.connect(wsUrl);
@@ -152,8 +153,15 @@ async function fuzzSocket(
         if (problem) report.failures.push(problem);
       } catch (err) {
         const closed = ws.socket.readyState !== WebSocket.OPEN;
+        const size = typeof frame === "string"
+          ? new TextEncoder().encode(frame).length
+          : frame.length;
         if (!closed) report.failures.push(`no reply on ${path}: ${err}`);
-        else if (!isClose && path === "/ws/train") {
+        else if (size > maxFrame) {
+          // a frame over the limit closes the socket with 1009 (message too big)
+          const { code } = await ws.closed;
+          if (code !== 1009) report.failures.push(`${path} closed with ${code} on a big frame`);
+        } else if (!isClose && path === "/ws/train") {
           report.failures.push(`/ws/train closed on a frame`);
         }
       }
@@ -180,9 +188,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     { numRuns: options.runs, seed: options.seed, endOnFailure: true },
   );
   const perSocket = Math.ceil(options.frames / 3);
-  await fuzzSocket(url, "/ws", openenvFrameArb, perSocket, options.seed + 1, report);
-  await fuzzSocket(url, "/ws/train", trainFrameArb, perSocket, options.seed + 2, report);
-  await fuzzSocket(url, "/mcp", mcpFrameArb, perSocket, options.seed + 3, report);
+  const maxFrame = options.maxBody ?? 1024 * 1024;
+  await fuzzSocket(url, "/ws", openenvFrameArb, perSocket, options.seed + 1, report, maxFrame);
+  await fuzzSocket(url, "/ws/train", trainFrameArb, perSocket, options.seed + 2, report, maxFrame);
+  await fuzzSocket(url, "/mcp", mcpFrameArb, perSocket, options.seed + 3, report, maxFrame);
   report.alive = await playable(url);
   return report;
 }
@@ -191,12 +200,17 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 export async function playable(url: string): Promise<boolean> {
   try {
     const health = await (await fetch(url + "/health")).json();
-    const headers = { "X-Session-Id": "fuzz-final" };
-    const reset = await fetch(url + "/reset", { method: "POST", headers, body: "{}" });
+    const id = `fuzz-final-${crypto.randomUUID()}`;
+    const reset = await fetch(url + "/reset", {
+      method: "POST",
+      headers: { "X-Session-Id": id },
+      body: "{}",
+    });
     await reset.body?.cancel();
+    const token = reset.headers.get("x-session-token") ?? "";
     const step = await fetch(url + "/step", {
       method: "POST",
-      headers,
+      headers: { "X-Session-Id": id, "X-Session-Token": token },
       body: JSON.stringify({ action: { decisions: [] } }),
     });
     await step.body?.cancel();
@@ -213,10 +227,11 @@ function flag(name: string, fallback: string): string {
 
 if (import.meta.main) {
   const given = flag("url", "");
+  // --guarded: the server behind the connection guard (cli/server_compiled.ts)
   const server = given ? null : await spawnServer({
     ALERT_TRIAGE_MAX_SESSIONS: "64",
     ALERT_TRIAGE_KV_PATH: ":memory:",
-  });
+  }, { guarded: Deno.args.includes("--guarded") });
   const url = given || server!.url;
   const t0 = performance.now();
   const report = await runFuzz({

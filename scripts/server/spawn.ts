@@ -27,23 +27,28 @@ export interface ServerProcess {
 }
 
 const ENTRY = new URL("../../cli/server.ts", import.meta.url).pathname;
+const GUARDED_ENTRY = new URL("../../cli/server_compiled.ts", import.meta.url).pathname;
 const ROOT = new URL("../../", import.meta.url).pathname;
 
-/** Spawns `deno serve` on port 0 and resolves once it listens. */
-export async function spawnServer(env: Record<string, string> = {}): Promise<ServerProcess> {
+/**
+ * Spawns `deno serve` on port 0 (with `guarded`: `cli/server_compiled.ts`, the server behind
+ * the connection guard, see `src/server/conn_guard.ts`) and resolves once it listens.
+ */
+export async function spawnServer(
+  env: Record<string, string> = {},
+  { guarded = false }: { guarded?: boolean } = {},
+): Promise<ServerProcess> {
+  const perms = [
+    "--allow-net",
+    "--allow-env=ALERT_TRIAGE_*",
+    "--allow-read=./data",
+    "--allow-write=./data",
+  ];
+  const args = guarded
+    ? ["run", ...perms, GUARDED_ENTRY, "--port", "0", "--host", "127.0.0.1"]
+    : ["serve", "--port", "0", "--host", "127.0.0.1", ...perms, ENTRY];
   const process = new Deno.Command(Deno.execPath(), {
-    args: [
-      "serve",
-      "--port",
-      "0",
-      "--host",
-      "127.0.0.1",
-      "--allow-net",
-      "--allow-env=ALERT_TRIAGE_*",
-      "--allow-read=./data",
-      "--allow-write=./data",
-      ENTRY,
-    ],
+    args,
     cwd: ROOT,
     env,
     stdin: "null",
@@ -59,7 +64,7 @@ export async function spawnServer(env: Record<string, string> = {}): Promise<Ser
   let seen = "";
   const deadline = Date.now() + 60000;
   for (;;) {
-    const match = /Listening on http:\/\/[^:]+:(\d+)/.exec(seen);
+    const match = /listening on http:\/\/[^:]+:(\d+)/i.exec(seen);
     if (match) {
       // Keep draining stderr so the child never blocks on a full pipe.
       (async () => {

@@ -51,10 +51,10 @@ export class WsClient {
     socket.onerror = () => {};
   }
 
-  /** Opens a socket and waits for the handshake. */
-  static connect(url: string, timeoutMs = 10000): Promise<WsClient> {
+  /** Opens a socket (with extra handshake `headers`, if any) and waits for the handshake. */
+  static connect(url: string, timeoutMs = 10000, headers?: HeadersInit): Promise<WsClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const socket = headers ? new WebSocket(url, { headers }) : new WebSocket(url);
       const client = new WsClient(socket);
       const timer = setTimeout(() => reject(new Error(`connect timeout: ${url}`)), timeoutMs);
       socket.onopen = () => {

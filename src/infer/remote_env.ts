@@ -6,7 +6,9 @@
  *
  * Sessions: a client that sends no session id plays the server's default session. If the server
  * hands one out (an `X-Session-Id` response header, or a cookie), it is sent back on every
- * following request.
+ * following request, with the session's secret `X-Session-Token` when the server answered one
+ * (alert-triage does on the reset that creates a named session; other clients' requests on that
+ * session are refused without it).
  *
  * @example
  * ```ts
@@ -77,6 +79,7 @@ export class RemoteEnv {
   readonly #timeoutMs: number;
   readonly #headers: Record<string, string>;
   #sessionId: string | null = null;
+  #sessionToken: string | null = null;
   #cookie: string | null = null;
 
   /** Creates the client for a server URL (e.g. `http://127.0.0.1:8000`). */
@@ -103,6 +106,7 @@ export class RemoteEnv {
       ...this.#headers,
     };
     if (this.#sessionId) headers["x-session-id"] = this.#sessionId;
+    if (this.#sessionToken) headers["x-session-token"] = this.#sessionToken;
     if (this.#cookie) headers.cookie = this.#cookie;
     let response: Response;
     try {
@@ -120,7 +124,10 @@ export class RemoteEnv {
         : String(e);
       throw new RemoteEnvError(0, `POST ${path}: ${what}`);
     }
-    this.#sessionId = response.headers.get("x-session-id") ?? this.#sessionId;
+    const id = response.headers.get("x-session-id");
+    if (id !== null && id !== this.#sessionId) this.#sessionToken = null; // a different session
+    this.#sessionId = id ?? this.#sessionId;
+    this.#sessionToken = response.headers.get("x-session-token") ?? this.#sessionToken;
     const cookie = response.headers.get("set-cookie");
     if (cookie) this.#cookie = cookie.split(";")[0];
     const text = await response.text();

@@ -32,7 +32,25 @@ import {
 } from "../replay/replay_env.ts";
 import type { AlertStreamSource } from "../sim/replay_world.ts";
 import { getTask } from "../../tasks/registry.ts";
+import { AlertTriageError } from "../errors.ts";
 import { errorLabel, HTTP_STATUS } from "./http_errors.ts";
+
+/**
+ * A `replay`/`mixed` reset without the ingest token while one is configured: those episodes
+ * read the ingested (real) alerts, which `/ingest/*` keeps behind `ALERT_TRIAGE_INGEST_TOKEN`.
+ */
+export class ReplayAuthError extends AlertTriageError {
+  /** Creates the error with the reason (missing or wrong token). */
+  constructor(reason: string) {
+    super(
+      `${reason}: replay and mixed resets read the ingested alerts and need the ingest token ` +
+        "(Authorization: Bearer <token>, on the request or on the WebSocket upgrade)",
+      "INGEST_TOKEN_REQUIRED",
+      "forbidden",
+    );
+    this.name = "ReplayAuthError";
+  }
+}
 
 export { KvUnavailableError, NoRecordedAlertsError };
 export type { AlertStreamSource };
@@ -114,10 +132,13 @@ export function prepareEpisode(
 
 /** How a transport reports a failed non-synthetic reset. */
 export interface SourceFailure {
-  /** HTTP status (of the error's kind): 409 nothing recorded to replay, 503 store unavailable. */
-  status: 409 | 503;
+  /**
+   * HTTP status: 401 ingest token missing or wrong, 409 nothing recorded to replay, 503 store
+   * unavailable.
+   */
+  status: 401 | 409 | 503;
   /** Error code (the error's): the `/ws/train` protocol's code and the MCP error's `code`. */
-  code: "NO_RECORDED_ALERTS" | "STORE_UNAVAILABLE";
+  code: "NO_RECORDED_ALERTS" | "STORE_UNAVAILABLE" | "INGEST_TOKEN_REQUIRED";
   /** Metrics label (the code lower-cased). */
   label: string;
   /** A message saying what to do. */
@@ -139,11 +160,19 @@ const NO_RECORDED_ALERTS_MESSAGE = "No recorded alerts to replay in the requeste
  * ```
  */
 export function sourceFailure(err: unknown): SourceFailure | null {
+  if (err instanceof ReplayAuthError) {
+    return {
+      status: 401,
+      code: "INGEST_TOKEN_REQUIRED",
+      label: errorLabel(err),
+      message: err.message,
+    };
+  }
   if (!(err instanceof NoRecordedAlertsError) && !(err instanceof KvUnavailableError)) {
     return null;
   }
   return {
-    status: HTTP_STATUS[err.kind] as 409 | 503,
+    status: HTTP_STATUS[err.kind] as 401 | 409 | 503,
     code: err.code as SourceFailure["code"],
     label: errorLabel(err),
     message: err instanceof NoRecordedAlertsError

@@ -20,13 +20,13 @@
  * @module
  */
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { DEFAULT_INGEST_CONFIG, ingestConfigFromEnv } from "../ingest/ingest_config.ts";
 import { createIngestApp, INGEST_ROUTES, type IngestAppOptions } from "../ingest/routes.ts";
 import { IngestStore, sharedIngestStore } from "../ingest/store.ts";
 import { type BaselineScore, ruleBaseline } from "./baseline.ts";
 import { DEFAULT_OPTIONS, type ServerOptions } from "./server_config.ts";
+import { readBodyLimited } from "./body.ts";
 import { HttpError } from "./http_errors.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument, REFERENCE_ROUTES } from "./openapi.ts";
@@ -55,8 +55,11 @@ const allowedOn = allowedMethods(ALL_ROUTES);
 export interface ServerApp {
   /** The Hono app. */
   app: Hono;
-  /** The request handler. */
-  fetch: (request: Request) => Response | Promise<Response>;
+  /**
+   * The request handler (`Deno.serve`'s: its `info.remoteAddr` is the client address of the
+   * per-client session cap).
+   */
+  fetch: (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
   /** Live sessions. */
   store: SessionStore;
   /** Counters and histograms. */
@@ -130,22 +133,36 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
   const options: ServerOptions = { ...DEFAULT_OPTIONS, ...overrides };
   const metrics = new Metrics();
   const ingestStore = trackedOpener(ingestStoreOpener(options.ingest), options.ingest?.store);
-  const store = new SessionStore({ ...options, openIngestStore: ingestStore }, metrics);
+  // the token `/ingest/*` enforces (same resolution as createIngestApp)
+  const ingestToken = {
+    ...DEFAULT_INGEST_CONFIG,
+    ...ingestConfigFromEnv(),
+    ...options.ingest?.config,
+  }.token;
+  const store = new SessionStore(
+    { ...options, openIngestStore: ingestStore, ingestToken },
+    metrics,
+  );
   const app = new Hono();
 
-  app.use(
-    "*",
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: () => {
-        throw new HttpError(
-          413,
-          `Request body larger than ${options.maxBodyBytes} bytes`,
-          "payload_too_large",
-        );
-      },
-    }),
-  );
+  // Every body is read here, streaming, within the size limit and the body deadline, before
+  // any route sees it (the routes then read the buffered bytes).
+  app.use("*", async (c, next) => {
+    const raw = c.req.raw;
+    if (raw.method !== "GET" && raw.method !== "HEAD" && raw.body !== null) {
+      const bytes = await readBodyLimited(
+        raw,
+        options.maxBodyBytes,
+        options.bodyTimeoutSeconds * 1000,
+      );
+      c.req.raw = new Request(raw.url, {
+        method: raw.method,
+        headers: raw.headers,
+        body: bytes as Uint8Array<ArrayBuffer>,
+      });
+    }
+    await next();
+  });
 
   let baseline: Record<string, BaselineScore> | null = null;
   mountRoutes(app, SERVER_ROUTES, {
@@ -184,7 +201,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
   let reaper: ReturnType<typeof setInterval> | undefined;
   return {
     app,
-    fetch: (request: Request) => app.fetch(request),
+    fetch: (request: Request, info?: Deno.ServeHandlerInfo) => app.fetch(request, info),
     store,
     metrics,
     options,

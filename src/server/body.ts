@@ -42,6 +42,103 @@ export function parseJsonBytes(bytes: Uint8Array): any {
   }
 }
 
+/**
+ * Reads a request body as it streams in: at most `maxBytes` (413 beyond, without reading the
+ * rest; a declared `Content-Length` above it is refused before reading anything) and within
+ * `timeoutMs` (408 for a client that sends too slowly). Nothing is reserved from the declared
+ * length: memory grows only with the bytes that actually arrived. Both errors ask the HTTP
+ * layer to close the connection.
+ */
+export async function readBodyLimited(
+  request: Request,
+  maxBytes: number,
+  timeoutMs: number,
+): Promise<Uint8Array> {
+  const close = { Connection: "close" };
+  const tooLarge = () =>
+    new HttpError(413, `Request body larger than ${maxBytes} bytes`, "payload_too_large", close);
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const chunks = byteChunks(request.body);
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    chunks.cancel();
+  }, timeoutMs);
+  try {
+    for (;;) {
+      const value = await chunks.next();
+      if (timedOut || value === null) break;
+      size += value.length;
+      if (size > maxBytes) {
+        chunks.cancel();
+        throw tooLarge();
+      }
+      parts.push(value);
+    }
+  } catch (err) {
+    if (err instanceof HttpError) throw err;
+    if (!timedOut) throw new HttpError(400, "Could not read the request body", "invalid_json");
+  } finally {
+    clearTimeout(timer);
+  }
+  if (timedOut) {
+    throw new HttpError(
+      408,
+      `Request body not received within ${timeoutMs / 1000} s`,
+      "body_timeout",
+      close,
+    );
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) (out.set(p, at), at += p.length);
+  return out;
+}
+
+/** Bytes of one read into a caller's buffer: small reads of a slow client stay small. */
+const READ_CHUNK = 16 * 1024;
+
+/**
+ * The chunks of a body stream, each copied to its exact size. A byte stream is read with a
+ * reused 16 KiB buffer (a default reader would allocate 64 KiB per read, however few bytes a
+ * slow client sends, and the allocator keeps that memory after the client leaves).
+ */
+function byteChunks(body: ReadableStream<Uint8Array>): {
+  next(): Promise<Uint8Array | null>;
+  cancel(): void;
+} {
+  let byob: ReadableStreamBYOBReader | null = null;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch { /* not a byte stream */ }
+  if (byob) {
+    const reader = byob;
+    let buffer: ArrayBuffer = new ArrayBuffer(READ_CHUNK);
+    return {
+      async next() {
+        const { done, value } = await reader.read(new Uint8Array(buffer));
+        if (done || !value) return null;
+        buffer = value.buffer as ArrayBuffer; // handed back, reused for the next read
+        return value.slice();
+      },
+      cancel: () => void reader.cancel().catch(() => {}),
+    };
+  }
+  const reader = body.getReader();
+  return {
+    async next() {
+      const { done, value } = await reader.read();
+      return done ? null : value;
+    },
+    cancel: () => void reader.cancel().catch(() => {}),
+  };
+}
+
 /** Reads and parses a request's JSON body (see {@link parseJsonBytes}). */
 export async function readJson(request: Request): Promise<unknown> {
   let bytes: Uint8Array;

@@ -37,6 +37,7 @@ export interface DetailItem {
 export const HTTP_STATUS: Readonly<Record<ErrorKind, number>> = {
   invalid_input: 422,
   not_found: 404,
+  forbidden: 403,
   conflict: 409,
   overloaded: 429,
   unavailable: 503,

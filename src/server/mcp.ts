@@ -31,7 +31,12 @@ import { describe, isObject } from "./body.ts";
 import { actionDetail, HttpError } from "./http_errors.ts";
 import { parseResetBody, ResetBodySchema, type ResetParams } from "./request_schemas.ts";
 import { Session } from "./session.ts";
-import { CapacityError, DEFAULT_SESSION_ID, type SessionStore } from "./session_store.ts";
+import {
+  CapacityError,
+  DEFAULT_SESSION_ID,
+  SessionOwnershipError,
+  type SessionStore,
+} from "./session_store.ts";
 import { openenvResult } from "./wire.ts";
 
 /** JSON-RPC error codes. */
@@ -58,6 +63,21 @@ export interface McpContext {
   store: SessionStore;
   /** The WebSocket's own session, when the request came in an `mcp` frame. */
   wsSession?: Session;
+  /**
+   * Who is asking over HTTP: the `X-Session-Token` (a named session's token, unless the params
+   * carry `session_token`), the client's address (per-client cap) and the `Authorization`
+   * header (the ingest token of replay/mixed resets).
+   */
+  caller?: { token?: string; client?: string; authorization?: string | null };
+}
+
+/** The session token a request presents: `params.session_token`, else the caller's header. */
+function presentedToken(params: Record<string, unknown>, ctx: McpContext): string | undefined {
+  return typeof params.session_token === "string" ? params.session_token : ctx.caller?.token;
+}
+
+function forbidden(id: RpcId, err: SessionOwnershipError): JsonRpcResponse {
+  return rpcError(id, RPC.INVALID_REQUEST, err.message, { code: err.code });
 }
 
 /** An error response. */
@@ -155,12 +175,16 @@ export function handleJsonRpc(
 function createSession(id: RpcId, ctx: McpContext): JsonRpcResponse {
   if (ctx.wsSession) return rpcResult(id, { session_id: ctx.wsSession.id });
   try {
-    return rpcResult(id, { session_id: ctx.store.create("http").id });
+    // The random id the server chose is the session's secret (openenv-core's MCPToolClient
+    // sends back only the id), so no token is needed.
+    const session = ctx.store.create("http", crypto.randomUUID(), ctx.caller?.client, false);
+    return rpcResult(id, { session_id: session.id });
   } catch (err) {
     if (!(err instanceof CapacityError)) throw err;
     return rpcError(id, RPC.SERVER_ERROR, err.message, {
       active_sessions: err.activeSessions,
       max_sessions: err.maxSessions,
+      retry_after_seconds: err.retryAfterSeconds,
     });
   }
 }
@@ -185,6 +209,9 @@ function closeSession(
   if (!session || session.transport !== "http") {
     return rpcError(id, RPC.INVALID_PARAMS, `Unknown session_id: ${target}`);
   }
+  if (!ctx.store.authorized(session, presentedToken(params, ctx))) {
+    return forbidden(id, new SessionOwnershipError(target));
+  }
   ctx.store.delete(target);
   return rpcResult(id, { session_id: target, closed: true });
 }
@@ -201,12 +228,13 @@ function targetSession(
     const existing = ctx.store.get(DEFAULT_SESSION_ID);
     if (existing) return existing;
     try {
-      return ctx.store.create("http", DEFAULT_SESSION_ID);
+      return ctx.store.create("http", DEFAULT_SESSION_ID, ctx.caller?.client);
     } catch (err) {
       if (!(err instanceof CapacityError)) throw err;
       return rpcError(id, RPC.SERVER_ERROR, err.message, {
         active_sessions: err.activeSessions,
         max_sessions: err.maxSessions,
+        retry_after_seconds: err.retryAfterSeconds,
       });
     }
   }
@@ -214,6 +242,9 @@ function targetSession(
   const session = typeof requested === "string" ? ctx.store.get(requested) : undefined;
   if (!session || session.transport !== "http") {
     return rpcError(id, RPC.INVALID_PARAMS, `Unknown session_id: ${describe(requested)}`);
+  }
+  if (!ctx.store.authorized(session, presentedToken(params, ctx))) {
+    return forbidden(id, new SessionOwnershipError(session.id));
   }
   return session;
 }
@@ -323,9 +354,10 @@ function callTool(
   try {
     switch (name) {
       case "reset": {
-        const { session_id: _ignored, ...rest } = args;
+        const { session_id: _ignored, session_token: _secret, ...rest } = args;
         const resetParams = parseResetBody(rest, ["arguments"]);
-        const pending = ctx.store.prepareEpisode(session, resetParams);
+        const authorization = ctx.caller ? ctx.caller.authorization : ctx.wsSession?.authorization;
+        const pending = ctx.store.prepareEpisode(session, resetParams, authorization);
         if (!pending) return reset(resetParams);
         return pending.then((env) => reset(resetParams, env)).catch((err) => toolError(id, err));
       }

@@ -31,7 +31,11 @@ export const LATENCY_BUCKETS: readonly number[] = [
   0.1,
 ];
 
-/** Most distinct agent labels tracked; later ones are counted as `other`. */
+/**
+ * Most distinct agent labels tracked at once: when a new agent finishes an episode beyond it,
+ * the least recently updated agent's score series are dropped (they age out, so an early
+ * client cannot squat the label space).
+ */
 export const MAX_AGENT_LABELS = 64;
 
 /** Score statistics of one (task, agent) pair. */
@@ -48,10 +52,21 @@ export interface ScoreStats {
   successes: number;
 }
 
-/** Escapes a Prometheus label value. */
-function esc(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+/** Characters a label value cannot carry raw: control characters and Unicode line breaks. */
+// deno-lint-ignore no-control-regex
+const UNSAFE_LABEL_CHARS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Escapes a Prometheus label value (text format 0.0.4): `\\`, `"` and line feed are escaped as
+ * the format says; other control characters and Unicode line breaks (which some parsers read
+ * as line ends) become U+FFFD, so the exposition parses whatever a client names its agent.
+ */
+export function escapeLabelValue(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")
+    .replace(UNSAFE_LABEL_CHARS, "\ufffd");
 }
+
+const esc = escapeLabelValue;
 
 function inc(map: Map<string, number>, key: string, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
@@ -72,6 +87,7 @@ export class Metrics {
   readonly #buckets: Float64Array = new Float64Array(LATENCY_BUCKETS.length);
   #latencyCount = 0;
   #latencySum = 0;
+  /** Agent labels, least recently updated first. */
   readonly #agents: Set<string> = new Set();
 
   /** Counts a step of `task` that took `seconds` to serve. */
@@ -95,7 +111,7 @@ export class Metrics {
   /** Counts a finished episode and its wire score. */
   recordEpisode(task: string, agent: string, score: number, success: boolean): void {
     inc(this.episodes, task);
-    const label = this.#agentLabel(agent);
+    const label = this.#touchAgent(agent);
     let byAgent = this.scores.get(task);
     if (!byAgent) this.scores.set(task, byAgent = new Map());
     const s = byAgent.get(label) ?? { latest: 0, sum: 0, sumSquares: 0, episodes: 0, successes: 0 };
@@ -119,10 +135,15 @@ export class Metrics {
     return { count: this.#latencyCount, sum: this.#latencySum, buckets };
   }
 
-  #agentLabel(agent: string): string {
-    if (this.#agents.has(agent)) return agent;
-    if (this.#agents.size >= MAX_AGENT_LABELS) return "other";
+  /** Marks `agent` as the most recently updated, dropping the stalest agent beyond the cap. */
+  #touchAgent(agent: string): string {
+    this.#agents.delete(agent);
     this.#agents.add(agent);
+    if (this.#agents.size > MAX_AGENT_LABELS) {
+      const stalest = this.#agents.values().next().value as string;
+      this.#agents.delete(stalest);
+      for (const byAgent of this.scores.values()) byAgent.delete(stalest);
+    }
     return agent;
   }
 
@@ -135,6 +156,8 @@ export class Metrics {
     const family = (name: string, type: string, help: string) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     };
+    family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+    out.push(`process_resident_memory_bytes ${Deno.memoryUsage().rss}`);
     family("alert_triage_sessions", "gauge", "Live sessions by transport.");
     for (const [t, n] of Object.entries(sessions)) {
       out.push(`alert_triage_sessions{transport="${esc(t)}"} ${n}`);

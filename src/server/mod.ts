@@ -1,7 +1,8 @@
 /**
  * The server door (`@alert-triage/alert-triage/server`): the OpenEnv-compatible HTTP and
  * WebSocket app (`/reset`, `/step`, `/state`, `/tasks`, `/grader`, `/ws`, `/mcp`, `/ingest/*`,
- * `/docs`), built with {@link createApp} and served with `Deno.serve`.
+ * `/docs`), built with {@link createApp} and served with `Deno.serve`, or behind the connection
+ * guard ({@link serveGuarded}: request and idle keep-alive deadlines, WebSocket frame cap).
  *
  * @example
  * ```ts
@@ -27,7 +28,8 @@ export {
   type ServerOptions,
   VERSION,
 } from "./server_config.ts";
-export { SessionStore } from "./session_store.ts";
+export { SessionStore, type SocketLimits } from "./session_store.ts";
+export { type GuardedServer, type GuardOptions, serveGuarded } from "./conn_guard.ts";
 export { Metrics, type ScoreStats } from "./metrics.ts";
 export type { Session, Transport } from "./session.ts";
 export type { ReplayWindowBody, SourceParams } from "./alert_source.ts";

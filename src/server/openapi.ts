@@ -54,14 +54,32 @@ export const ErrorMessageSchema: z.ZodObject<{ detail: z.ZodString }> = z.object
 });
 
 /** The `X-Session-Id` request header. */
-export const SESSION_HEADERS: z.ZodObject<{ "x-session-id": z.ZodOptional<z.ZodString> }> = z
-  .object({
-    "x-session-id": z.string().optional().describe("Session to act on (default: `default`)"),
-  });
+export const SESSION_HEADERS: z.ZodObject<{
+  "x-session-id": z.ZodOptional<z.ZodString>;
+  "x-session-token": z.ZodOptional<z.ZodString>;
+}> = z.object({
+  "x-session-id": z.string().optional().describe("Session to act on (default: `default`)"),
+  "x-session-token": z.string().optional().describe(
+    "The secret token answered (as `X-Session-Token`) by the reset that created the named " +
+      "session; required on every later request on it (403 without). The `default` session " +
+      "is shared and needs none.",
+  ),
+});
 
 /** The answers of a route with a JSON body: malformed (400), too large (413), invalid (422). */
-export const BODY_ERRORS: { 400: JsonResponse; 413: JsonResponse; 422: JsonResponse } = {
+export const BODY_ERRORS: {
+  400: JsonResponse;
+  403: JsonResponse;
+  408: JsonResponse;
+  413: JsonResponse;
+  422: JsonResponse;
+} = {
   400: jsonContent(ValidationError, "Malformed JSON or invalid UTF-8"),
+  403: jsonContent(
+    ErrorMessageSchema,
+    "Another client's session: missing or wrong X-Session-Token",
+  ),
+  408: jsonContent(ErrorMessageSchema, "Body not received within the body deadline"),
   413: jsonContent(ErrorMessageSchema, "Body larger than the limit"),
   422: jsonContent(ValidationError, "Schema violation or rejected action"),
 };

@@ -27,10 +27,13 @@ import { ENV_DESCRIPTION, ENV_NAME, VERSION } from "./server_config.ts";
 import { actionDetail, HttpError, toHttpError } from "./http_errors.ts";
 import {
   AGENT_HEADER,
-  requestedSessionId,
-  SESSION_HEADER,
+  clientAddress,
+  requestToken,
   sessionForReset,
   sessionForUse,
+  sessionHeaders,
+  type SessionRequest,
+  sessionRequest,
 } from "./http_session.ts";
 import { handleJsonRpc, RPC, rpcError } from "./mcp.ts";
 import {
@@ -78,22 +81,29 @@ export const SCHEMAS = {
 
 /**
  * Resets a session for an HTTP request, building a `replay`/`mixed` episode from the ingest
- * store first: unknown task 404, nothing recorded to replay 409, store unavailable 503 (with
- * `Retry-After`).
+ * store first: unknown task 404, ingest token missing or wrong 401 (when one is configured),
+ * nothing recorded to replay 409, store unavailable 503 (with `Retry-After`). A session the
+ * request `created` is dropped again when the reset fails (its token was never answered).
  */
 export async function httpReset(
   store: SessionStore,
   session: Session,
   params: ResetParams,
+  { created = false, authorization }: { created?: boolean; authorization?: string | null } = {},
 ): Promise<Transition> {
   try {
-    const pending = store.prepareEpisode(session, params);
+    const pending = store.prepareEpisode(session, params, authorization);
     return session.reset(params, pending && await pending);
   } catch (err) {
+    if (created) store.delete(session.id);
     if (err instanceof UnknownTaskError) throw toHttpError(err);
     const failure = sourceFailure(err);
     if (failure) {
-      const headers: Record<string, string> = failure.status === 503 ? { "Retry-After": "5" } : {};
+      const headers: Record<string, string> = failure.status === 503
+        ? { "Retry-After": "5" }
+        : failure.status === 401
+        ? { "WWW-Authenticate": "Bearer" }
+        : {};
       throw new HttpError(failure.status, failure.message, failure.label, headers);
     }
     throw err;
@@ -122,28 +132,29 @@ export function stepHandler(
 ): ApiRoute<ServerContext>["handler"] {
   return async (c, { store }) => {
     const { action, session_id } = parseStepBody(await readJson(c.req.raw));
-    const session = sessionForUse(store, requestedSessionId(c.req.raw, session_id));
+    const session = sessionForUse(store, sessionRequest(c.req.raw, c.env, session_id));
     const t = httpStep(session, action);
-    c.header(SESSION_HEADER, session.id);
+    sessionHeaders(c, session);
     return c.json(format(t));
   };
 }
 
 /** The handler of a state route: the request's session state (truth only once it has ended). */
 export const stateHandler: ApiRoute<ServerContext>["handler"] = (c, { store }) => {
-  const session = sessionForUse(store, requestedSessionId(c.req.raw));
-  c.header(SESSION_HEADER, session.id);
+  const session = sessionForUse(store, sessionRequest(c.req.raw, c.env));
+  sessionHeaders(c, session);
   return c.json(session.state());
 };
 
-/** Reads a reset request: body, session id, agent label. */
+/** Reads a reset request: body, session (id, token, client), agent label. */
 export async function resetRequest(
   request: Request,
-): Promise<{ params: ResetParams; id?: string }> {
+  env: unknown,
+): Promise<{ params: ResetParams; target: SessionRequest }> {
   const params = parseResetBody(await readJson(request));
-  const id = requestedSessionId(request, params.session_id);
+  const target = sessionRequest(request, env, params.session_id);
   params.agent ??= agentHeader(request);
-  return { params, id };
+  return { params, target };
 }
 
 function agentHeader(request: Request): string | undefined {
@@ -191,10 +202,11 @@ export const OPENENV_ROUTES: readonly ApiRoute<ServerContext>[] = [
       },
     },
     handler: async (c, { store }) => {
-      const { params, id } = await resetRequest(c.req.raw);
-      const session = sessionForReset(store, id);
-      const t = await httpReset(store, session, params);
-      c.header(SESSION_HEADER, session.id);
+      const { params, target } = await resetRequest(c.req.raw, c.env);
+      const { session, created } = sessionForReset(store, target);
+      const authorization = c.req.header("authorization");
+      const t = await httpReset(store, session, params, { created, authorization });
+      sessionHeaders(c, session, created);
       return c.json(openenvResult(t));
     },
   },
@@ -227,6 +239,7 @@ export const OPENENV_ROUTES: readonly ApiRoute<ServerContext>[] = [
       request: { headers: SESSION_HEADERS },
       responses: {
         200: jsonContent(StateSchema, "State"),
+        403: BODY_ERRORS[403],
         404: jsonContent(ErrorMessageSchema, "Unknown session"),
       },
     },
@@ -327,7 +340,12 @@ export const OPENENV_ROUTES: readonly ApiRoute<ServerContext>[] = [
         store.metrics.recordError("invalid_json");
         return c.json(rpcError(null, RPC.PARSE_ERROR, "Parse error"));
       }
-      return c.json(await handleJsonRpc(body, { store }));
+      const caller = {
+        token: requestToken(c.req.raw),
+        client: clientAddress(c.env),
+        authorization: c.req.header("authorization") ?? null,
+      };
+      return c.json(await handleJsonRpc(body, { store, caller }));
     },
   },
   upgradeRoute(

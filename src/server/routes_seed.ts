@@ -23,7 +23,7 @@ import { ObservationSchema, StateSchema } from "../schemas.ts";
 import { compareToBaseline } from "./baseline.ts";
 import { readJson } from "./body.ts";
 import { HttpError } from "./http_errors.ts";
-import { requestedSessionId, SESSION_HEADER, sessionForReset } from "./http_session.ts";
+import { sessionForReset, sessionHeaders, sessionRequest } from "./http_session.ts";
 import { LATENCY_BUCKETS } from "./metrics.ts";
 import {
   BODY_ERRORS,
@@ -108,10 +108,12 @@ export const SEED_ROUTES: readonly ApiRoute<ServerContext>[] = [
       }
       const params = parseResetBody(await readJson(c.req.raw));
       params.task_id = task;
-      const session = sessionForReset(store, requestedSessionId(c.req.raw, params.session_id));
+      const target = sessionRequest(c.req.raw, c.env, params.session_id);
+      const { session, created } = sessionForReset(store, target);
       params.agent ??= c.req.header("x-agent-name")?.slice(0, 64) || undefined;
-      const t = await httpReset(store, session, params);
-      c.header(SESSION_HEADER, session.id);
+      const authorization = c.req.header("authorization");
+      const t = await httpReset(store, session, params, { created, authorization });
+      sessionHeaders(c, session, created);
       return c.json(seedResult(t));
     },
   },
@@ -143,6 +145,7 @@ export const SEED_ROUTES: readonly ApiRoute<ServerContext>[] = [
       request: { headers: SESSION_HEADERS },
       responses: {
         200: jsonContent(StateSchema, "State"),
+        403: BODY_ERRORS[403],
         404: jsonContent(ErrorMessageSchema, "Unknown session"),
       },
     },

@@ -30,12 +30,41 @@ export const ENV_DESCRIPTION: string =
 
 /** Options of the server. */
 export interface ServerOptions {
-  /** Most sessions alive at once (HTTP, MCP and WebSocket together). */
+  /**
+   * Most sessions alive at once (HTTP, MCP and WebSocket together; the shared `default`
+   * session has a reserved slot besides).
+   */
   maxSessions: number;
+  /** Most sessions one client address holds at once (at most `maxSessions`). */
+  maxSessionsPerClient: number;
+  /**
+   * At a cap, the least recently used session idle for at least this many seconds is evicted
+   * to make room (0: any); otherwise the new session is refused with a 503 whose `Retry-After`
+   * says when one will be evictable.
+   */
+  evictIdleSeconds: number;
   /** Sessions untouched for this long are closed, in seconds (0 disables expiry). */
   sessionIdleSeconds: number;
-  /** Largest request body accepted, in bytes. */
+  /** Largest request body accepted, in bytes (also the largest WebSocket frame). */
   maxBodyBytes: number;
+  /**
+   * Time a client has to send a whole request body, in seconds; a slower one gets a 408 and
+   * its connection is closed.
+   */
+  bodyTimeoutSeconds: number;
+  /**
+   * Time a request has to get its first answer byte, in seconds (a slow or unfinished request
+   * head or body: the connection is dropped). Enforced by the connection guard
+   * (`conn_guard.ts`, used by `deno task start` and the compiled server).
+   */
+  requestTimeoutSeconds: number;
+  /** An HTTP connection idle (no bytes either way) for this long is closed (the guard's). */
+  keepAliveTimeoutSeconds: number;
+  /**
+   * Most bytes of replies a WebSocket may leave unread (queued at the server) before the server
+   * closes it with code 1008.
+   */
+  maxWsBufferedBytes: number;
   /** Task played by a new session until a reset names another. */
   defaultTask: string;
   /** Seeds of the rule-baseline episodes per task in the `/metrics` JSON comparison. */
@@ -56,13 +85,21 @@ export interface ServerOptions {
 }
 
 /**
- * The defaults: 256 sessions, 10 minutes idle expiry, 1 MiB bodies, task `easy`, hidden truth
- * withheld while an episode runs.
+ * The defaults: 256 sessions, 64 per client address, LRU eviction after 60 s idle at a cap,
+ * 10 minutes idle expiry, 1 MiB bodies and frames, 10 s to send a body, 20 s to get a request
+ * answered, 30 s idle keep-alive, 1 MiB of unread
+ * WebSocket replies, task `easy`, hidden truth withheld while an episode runs.
  */
 export const DEFAULT_OPTIONS: Readonly<ServerOptions> = {
   maxSessions: 256,
+  maxSessionsPerClient: 64,
+  evictIdleSeconds: 60,
   sessionIdleSeconds: 600,
   maxBodyBytes: 1024 * 1024,
+  bodyTimeoutSeconds: 10,
+  requestTimeoutSeconds: 20,
+  keepAliveTimeoutSeconds: 30,
+  maxWsBufferedBytes: 1024 * 1024,
   defaultTask: "easy",
   baselineEpisodes: 20,
   now: () => performance.timeOrigin + performance.now(),
@@ -72,8 +109,14 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = {
 /** Names of the environment variables read by {@link optionsFromEnv}. */
 export const ENV_VARS = {
   maxSessions: "ALERT_TRIAGE_MAX_SESSIONS",
+  maxSessionsPerClient: "ALERT_TRIAGE_MAX_SESSIONS_PER_CLIENT",
+  evictIdleSeconds: "ALERT_TRIAGE_EVICT_IDLE_SECONDS",
   sessionIdleSeconds: "ALERT_TRIAGE_SESSION_IDLE_SECONDS",
   maxBodyBytes: "ALERT_TRIAGE_MAX_BODY_BYTES",
+  bodyTimeoutSeconds: "ALERT_TRIAGE_BODY_TIMEOUT_SECONDS",
+  requestTimeoutSeconds: "ALERT_TRIAGE_REQUEST_TIMEOUT_SECONDS",
+  keepAliveTimeoutSeconds: "ALERT_TRIAGE_KEEP_ALIVE_TIMEOUT_SECONDS",
+  maxWsBufferedBytes: "ALERT_TRIAGE_MAX_WS_BUFFERED_BYTES",
   defaultTask: "ALERT_TRIAGE_DEFAULT_TASK",
   baselineEpisodes: "ALERT_TRIAGE_BASELINE_EPISODES",
   exposeTruth: "ALERT_TRIAGE_EXPOSE_TRUTH",
@@ -103,6 +146,36 @@ export function optionsFromEnv(
     ...DEFAULT_OPTIONS,
     maxSessions: Math.floor(
       numberVar(get, ENV_VARS.maxSessions, DEFAULT_OPTIONS.maxSessions, 1),
+    ),
+    maxSessionsPerClient: Math.floor(
+      numberVar(get, ENV_VARS.maxSessionsPerClient, DEFAULT_OPTIONS.maxSessionsPerClient, 1),
+    ),
+    evictIdleSeconds: numberVar(
+      get,
+      ENV_VARS.evictIdleSeconds,
+      DEFAULT_OPTIONS.evictIdleSeconds,
+      0,
+    ),
+    bodyTimeoutSeconds: numberVar(
+      get,
+      ENV_VARS.bodyTimeoutSeconds,
+      DEFAULT_OPTIONS.bodyTimeoutSeconds,
+      0.1,
+    ),
+    requestTimeoutSeconds: numberVar(
+      get,
+      ENV_VARS.requestTimeoutSeconds,
+      DEFAULT_OPTIONS.requestTimeoutSeconds,
+      0.1,
+    ),
+    keepAliveTimeoutSeconds: numberVar(
+      get,
+      ENV_VARS.keepAliveTimeoutSeconds,
+      DEFAULT_OPTIONS.keepAliveTimeoutSeconds,
+      0.1,
+    ),
+    maxWsBufferedBytes: Math.floor(
+      numberVar(get, ENV_VARS.maxWsBufferedBytes, DEFAULT_OPTIONS.maxWsBufferedBytes, 1024),
     ),
     sessionIdleSeconds: numberVar(
       get,

@@ -55,6 +55,18 @@ export class Session {
   lastActive: number;
   /** Called once when the store drops the session (expiry or close). */
   onClose: (() => void) | null = null;
+  /**
+   * The secret a client must present (`X-Session-Token`) to use this session, or null when
+   * none is needed (the shared `default` session; WebSocket sessions, owned by their socket).
+   */
+  token: string | null = null;
+  /** Who created the session (the client's address), for the per-client cap. */
+  client = "";
+  /**
+   * The `Authorization` header of the WebSocket upgrade that opened the session (the ingest
+   * token of its `replay`/`mixed` resets), or null.
+   */
+  authorization: string | null = null;
   #env: AlertTriageEnv;
   #pendingError: string | null = null;
   #episodes = 0;

@@ -1,6 +1,8 @@
 /**
- * The live sessions of a server: a cap on how many exist at once, idle expiry, and the default
- * HTTP session that clients sending no session id share. Sessions live in memory, so a server
+ * The live sessions of a server: a cap on how many exist at once and on how many one client
+ * (address) holds, idle expiry, least-recently-used eviction of idle sessions at a cap, secret
+ * session tokens, and the default HTTP session that clients sending no session id share (it has
+ * a reserved slot outside the caps and no token: it is shared by design). Sessions live in memory, so a server
  * process must not be forked (`deno serve --parallel`); scale out with several processes behind
  * a sticky load balancer instead.
  *
@@ -19,36 +21,98 @@
 import { AlertTriageError } from "../errors.ts";
 import type { AlertTriageEnv } from "../env.ts";
 import { type IngestStore, sharedIngestStore } from "../ingest/store.ts";
-import { prepareEpisode, type SourceParams } from "./alert_source.ts";
+import { checkBearer } from "../ingest/auth.ts";
+import { prepareEpisode, ReplayAuthError, type SourceParams } from "./alert_source.ts";
 import type { Metrics } from "./metrics.ts";
 import { Session, type Transport } from "./session.ts";
 
 /** Id of the session used by HTTP requests that name none. */
 export const DEFAULT_SESSION_ID = "default";
 
-/** Thrown when a new session would exceed the cap. */
+/** Thrown when a new session would exceed the server's cap or the client's. */
 export class CapacityError extends AlertTriageError {
-  /** Sessions alive. */
+  /** Sessions alive (the client's, for a per-client refusal). */
   readonly activeSessions: number;
-  /** The cap. */
+  /** The cap (the per-client one, for a per-client refusal). */
   readonly maxSessions: number;
-  /** Creates the error with OpenEnv's message. */
-  constructor(active: number, max: number) {
+  /**
+   * Seconds until a slot can be freed: when the least recently used session becomes idle
+   * long enough to be evicted (or expires), unless it is used again meanwhile.
+   */
+  readonly retryAfterSeconds: number;
+  /** Which cap was hit. */
+  readonly scope: "server" | "client";
+  /** Creates the error with OpenEnv's message (server cap) or a per-client one. */
+  constructor(
+    active: number,
+    max: number,
+    retryAfterSeconds = 1,
+    scope: "server" | "client" = "server",
+  ) {
     super(
-      `Server at capacity: ${active}/${max} sessions active. Cannot accept new connections.`,
+      scope === "server"
+        ? `Server at capacity: ${active}/${max} sessions active. Cannot accept new connections.`
+        : `Client at its session cap: ${active}/${max} sessions of this address active. Close ` +
+          "one (or let it idle out) before creating another.",
       "CAPACITY_REACHED",
       "unavailable",
     );
     this.name = "CapacityError";
     this.activeSessions = active;
     this.maxSessions = max;
+    this.retryAfterSeconds = retryAfterSeconds;
+    this.scope = scope;
   }
+}
+
+/** Thrown when a session is used without its token (or with a wrong one). */
+export class SessionOwnershipError extends AlertTriageError {
+  /** Creates the error naming the session. */
+  constructor(id: string) {
+    super(
+      `Session ${JSON.stringify(id)} belongs to the client that created it: send the ` +
+        "X-Session-Token returned when it was created",
+      "SESSION_FORBIDDEN",
+      "forbidden",
+    );
+    this.name = "SessionOwnershipError";
+  }
+}
+
+/** A new secret session token (256 random bits, hex). */
+function newToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** String equality in time independent of where the strings differ. */
+function sameSecret(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i % (b.length || 1));
+  return diff === 0;
+}
+
+/** The bounds of one WebSocket connection. */
+export interface SocketLimits {
+  /** Largest frame accepted, in bytes (larger: close 1009). */
+  maxFrameBytes: number;
+  /** Most bytes of unsent replies queued for the client (more: close 1008). */
+  maxBufferedBytes: number;
+  /** Most frames waiting behind an asynchronous reply (more: close 1013). */
+  maxPendingFrames: number;
 }
 
 /** Options of a {@link SessionStore}. */
 export interface StoreOptions {
-  /** Most sessions alive at once. */
+  /** Most sessions alive at once (the default session has its own reserved slot). */
   maxSessions: number;
+  /** Most sessions one client (address) holds at once (default: `maxSessions`). */
+  maxSessionsPerClient?: number;
+  /**
+   * At a cap, a session idle for at least this long (seconds) is evicted, least recently used
+   * first, to make room (default 60; 0: any session).
+   */
+  evictIdleSeconds?: number;
   /** Idle time after which a session is dropped, in seconds (0: never). */
   sessionIdleSeconds: number;
   /** Task of new sessions. */
@@ -59,6 +123,12 @@ export interface StoreOptions {
   exposeTruth?: boolean;
   /** Opens the store that `replay`/`mixed` resets read (default: the process-wide one). */
   openIngestStore?: () => Promise<IngestStore>;
+  /** The ingest token: when set, `replay`/`mixed` resets need it as a bearer token. */
+  ingestToken?: string;
+  /** Largest WebSocket frame, in bytes (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Most unread reply bytes a WebSocket may queue (default 1 MiB). */
+  maxWsBufferedBytes?: number;
 }
 
 /** Sessions by id, with a cap and idle expiry. */
@@ -66,6 +136,7 @@ export class SessionStore {
   readonly #sessions: Map<string, Session> = new Map();
   readonly #options: StoreOptions;
   readonly #metrics: Metrics;
+  readonly #perClient: Map<string, number> = new Map();
   #lastSweep = 0;
 
   /** Creates an empty store. */
@@ -89,6 +160,15 @@ export class SessionStore {
     return this.#options.maxSessions;
   }
 
+  /** The bounds of the WebSocket connections serving these sessions. */
+  get socketLimits(): SocketLimits {
+    return {
+      maxFrameBytes: this.#options.maxBodyBytes ?? 1024 * 1024,
+      maxBufferedBytes: this.#options.maxWsBufferedBytes ?? 1024 * 1024,
+      maxPendingFrames: 256,
+    };
+  }
+
   /** Live sessions per transport (after dropping the expired ones). */
   counts(): Record<Transport, number> {
     this.sweep();
@@ -97,16 +177,26 @@ export class SessionStore {
     return out;
   }
 
+  /** Sessions alive that count against the cap (all but the default one). */
+  get capped(): number {
+    return this.#sessions.size - (this.#sessions.has(DEFAULT_SESSION_ID) ? 1 : 0);
+  }
+
   /**
-   * Creates a session (id: a random UUID unless given); drops expired sessions first when at
-   * the cap and throws {@link CapacityError} if that frees nothing.
+   * Creates a session (id: a random UUID unless given) for `client` (its address). Named HTTP
+   * sessions get a secret {@link Session.token} unless `withToken` is false (a session whose
+   * random id the server chose and told only its creator: the id is the secret). At the client's cap or the server's, the least
+   * recently used session (the client's own, at the client's cap) is evicted if it has been idle
+   * for `evictIdleSeconds`; otherwise {@link CapacityError} says when to retry. The default
+   * session is outside the caps.
    */
-  create(transport: Transport, id: string = crypto.randomUUID()): Session {
-    if (this.#sessions.size >= this.#options.maxSessions) this.sweep(true);
-    if (this.#sessions.size >= this.#options.maxSessions) {
-      this.#metrics.recordError("capacity");
-      throw new CapacityError(this.#sessions.size, this.#options.maxSessions);
-    }
+  create(
+    transport: Transport,
+    id: string = crypto.randomUUID(),
+    client = "",
+    withToken: boolean = transport === "http" && id !== DEFAULT_SESSION_ID,
+  ): Session {
+    if (id !== DEFAULT_SESSION_ID) this.#makeRoom(client);
     const session = new Session(
       id,
       transport,
@@ -115,8 +205,73 @@ export class SessionStore {
       this.#options.now(),
       { exposeTruth: this.#options.exposeTruth },
     );
+    session.client = client;
+    if (withToken) session.token = newToken();
     this.#sessions.set(id, session);
+    if (id !== DEFAULT_SESSION_ID) this.#perClient.set(client, this.#owned(client) + 1);
     return session;
+  }
+
+  /** Whether `token` is the one `session` needs (any value for a token-free session). */
+  authorized(session: Session, token: string | null | undefined): boolean {
+    return session.token === null ||
+      (typeof token === "string" && sameSecret(token, session.token));
+  }
+
+  /** Throws {@link SessionOwnershipError} unless `token` is the one `session` needs. */
+  authorize(session: Session, token: string | null | undefined): void {
+    if (!this.authorized(session, token)) {
+      this.#metrics.recordError("session_forbidden");
+      throw new SessionOwnershipError(session.id);
+    }
+  }
+
+  #owned(client: string): number {
+    return this.#perClient.get(client) ?? 0;
+  }
+
+  /** Frees a slot for a new session of `client`, or throws {@link CapacityError}. */
+  #makeRoom(client: string): void {
+    const max = this.#options.maxSessions;
+    const perClient = Math.min(this.#options.maxSessionsPerClient ?? max, max);
+    if (this.#owned(client) < perClient && this.capped < max) return;
+    this.sweep(true);
+    if (this.#owned(client) >= perClient) {
+      // the client's own least recently used session makes room (on both caps); the refusal
+      // names the server's cap when that one is full too (OpenEnv's message)
+      const full = this.capped >= max;
+      const [active, cap] = full ? [this.capped, max] : [this.#owned(client), perClient];
+      this.#evictOrThrow((s) => s.client === client, active, cap, full ? "server" : "client");
+      return;
+    }
+    if (this.capped >= max) this.#evictOrThrow(() => true, this.capped, max, "server");
+  }
+
+  #evictOrThrow(
+    pick: (s: Session) => boolean,
+    active: number,
+    max: number,
+    scope: "server" | "client",
+  ): void {
+    let lru: Session | undefined;
+    for (const s of this.#sessions.values()) {
+      if (s.id !== DEFAULT_SESSION_ID && pick(s) && (!lru || s.lastActive < lru.lastActive)) {
+        lru = s;
+      }
+    }
+    const now = this.#options.now();
+    const evictMs = (this.#options.evictIdleSeconds ?? 60) * 1000;
+    const idle = this.#options.sessionIdleSeconds;
+    const freeAtMs = Math.min(evictMs, idle > 0 ? idle * 1000 : Infinity);
+    const idleMs = lru ? now - lru.lastActive : 0;
+    if (lru && idleMs >= evictMs) {
+      this.#metrics.recordError("session_evicted");
+      this.delete(lru.id);
+      return;
+    }
+    this.#metrics.recordError(scope === "server" ? "capacity" : "client_capacity");
+    const retry = Math.max(1, Math.ceil((freeAtMs - idleMs) / 1000));
+    throw new CapacityError(active, max, retry, scope);
   }
 
   /** The live session with this id (touched), or undefined if unknown or expired. */
@@ -142,6 +297,11 @@ export class SessionStore {
     const session = this.#sessions.get(id);
     if (!session) return false;
     this.#sessions.delete(id);
+    if (id !== DEFAULT_SESSION_ID) {
+      const left = this.#owned(session.client) - 1;
+      if (left > 0) this.#perClient.set(session.client, left);
+      else this.#perClient.delete(session.client);
+    }
     session.close();
     const onClose = session.onClose;
     session.onClose = null;
@@ -169,9 +329,24 @@ export class SessionStore {
    * from the ingest store; `undefined` (synchronously) for a synthetic reset. Pass the result
    * to `session.reset(params, env)`. See `alert_source.ts` for the errors.
    */
-  prepareEpisode(session: Session, params: SourceParams): Promise<AlertTriageEnv> | undefined {
+  prepareEpisode(
+    session: Session,
+    params: SourceParams,
+    authorization: string | null | undefined = session.authorization,
+  ): Promise<AlertTriageEnv> | undefined {
     const open = this.#options.openIngestStore ?? (() => sharedIngestStore());
-    return prepareEpisode(open, session.taskId, params);
+    const token = this.#options.ingestToken;
+    if (token === undefined || (params.source ?? "synthetic") === "synthetic") {
+      return prepareEpisode(open, session.taskId, params);
+    }
+    return (async () => {
+      const failure = await checkBearer(authorization, token);
+      if (failure) {
+        this.#metrics.recordError("ingest_token_required");
+        throw new ReplayAuthError(failure.message);
+      }
+      return await prepareEpisode(open, session.taskId, params)!;
+    })();
   }
 
   /**

@@ -13,6 +13,7 @@
  * @module
  */
 import { HttpError } from "./http_errors.ts";
+import { clientAddress } from "./http_session.ts";
 import { ErrorMessageSchema, jsonContent } from "./openapi.ts";
 import type { ApiRoute } from "../http/route_table.ts";
 import type { ServerContext } from "./server_context.ts";
@@ -43,7 +44,7 @@ export function upgradeRoute(
           Upgrade: "websocket",
         });
       }
-      return upgradeSession(c.req.raw, protocol, store);
+      return upgradeSession(c.req.raw, protocol, store, clientAddress(c.env));
     },
   };
 }

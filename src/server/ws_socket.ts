@@ -6,6 +6,14 @@
  * is a promise (a reset that reads the ingest store) holds back the frames after it, so each
  * connection's replies keep the order of its requests; other frames are answered at once.
  *
+ * Bounds (the same on every route built on this layer, see {@link SocketLimits}): a frame larger
+ * than the body limit is refused with close code 1009; a client that leaves more than
+ * `maxBufferedBytes` of replies unread (queued at the server) is closed with 1008, and one with
+ * more than `maxPendingFrames` frames waiting behind a slow (store-reading) reply with 1013, so
+ * a socket's memory at the server stays bounded and returns when it leaves. The session is owned
+ * by its connection (no token); the upgrade request's address counts for the per-client cap and
+ * its `Authorization` header is the ingest token of the session's replay/mixed resets.
+ *
  * @example
  * ```ts
  * import { createApp } from "./app.ts";
@@ -18,12 +26,67 @@
  */
 import { handleJsonRpc, RPC, rpcError } from "./mcp.ts";
 import type { Session } from "./session.ts";
-import { CapacityError, type SessionStore } from "./session_store.ts";
+import { CapacityError, type SessionStore, type SocketLimits } from "./session_store.ts";
 import { errorFrame, type FrameOutcome, handleOpenEnvFrame } from "./ws_protocol.ts";
 import { handleTrainFrame } from "./ws_train.ts";
 
 /** The protocols served over WebSocket. */
 export type SocketProtocol = "openenv" | "train" | "mcp";
+
+export type { SocketLimits };
+
+/** Close code: the client does not read its replies (policy violation). */
+export const CLOSE_NOT_READING = 1008;
+/** Close code: a frame larger than the limit. */
+export const CLOSE_TOO_BIG = 1009;
+/** Close code: too many frames queued; try again later. */
+export const CLOSE_TRY_LATER = 1013;
+
+const encoder = new TextEncoder();
+
+/** The size in bytes of a frame's data (a string's UTF-8 length, counted only near the limit). */
+export function frameBytes(data: unknown, max: number): number {
+  if (typeof data === "string") {
+    if (data.length > max) return data.length;
+    return data.length * 3 <= max ? data.length : encoder.encode(data).length;
+  }
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  if (ArrayBuffer.isView(data)) return data.byteLength;
+  if (data instanceof Blob) return data.size;
+  return 0;
+}
+
+/**
+ * Sends `text` on `socket` unless the client already leaves more than `maxBufferedBytes` of
+ * replies unread; then closes the socket with 1008 and returns false.
+ */
+export function sendBounded(
+  socket: WebSocket,
+  text: string,
+  limits: SocketLimits,
+  onViolation?: () => void,
+): boolean {
+  if (socket.readyState !== WebSocket.OPEN) return false;
+  if (socket.bufferedAmount > limits.maxBufferedBytes) {
+    onViolation?.();
+    socket.close(CLOSE_NOT_READING, "Replies not read: too many bytes queued for this client");
+    return false;
+  }
+  socket.send(text);
+  return true;
+}
+
+/**
+ * Whether an incoming frame is within `maxFrameBytes`; closes the socket with 1009 (and
+ * returns false) if it is not.
+ */
+export function acceptFrame(socket: WebSocket, data: unknown, limits: SocketLimits): boolean {
+  if (frameBytes(data, limits.maxFrameBytes) <= limits.maxFrameBytes) return true;
+  if (socket.readyState === WebSocket.OPEN) {
+    socket.close(CLOSE_TOO_BIG, `Frame larger than ${limits.maxFrameBytes} bytes`);
+  }
+  return false;
+}
 
 /** Whether a request asks for a WebSocket upgrade. */
 export function isUpgrade(request: Request): boolean {
@@ -83,29 +146,37 @@ const HANDLERS: Record<
   mcp: mcpFrame,
 };
 
-/** Upgrades `request` and serves `protocol` on the socket; returns the 101 response. */
+/**
+ * Upgrades `request` and serves `protocol` on the socket, within the store's
+ * {@link SessionStore.socketLimits}; `client` is the client's address (per-client cap).
+ * Returns the 101 response.
+ */
 export function upgradeSession(
   request: Request,
   protocol: SocketProtocol,
   store: SessionStore,
+  client = "",
 ): Response {
-  const { socket, response } = Deno.upgradeWebSocket(request);
   const handle = HANDLERS[protocol];
+  const limits = store.socketLimits;
+  const authorization = request.headers.get("authorization");
+  const { socket, response } = Deno.upgradeWebSocket(request);
   let session: Session | null = null;
   const closeSocket = () => {
     if (socket.readyState === WebSocket.OPEN) socket.close(1000);
   };
   socket.onopen = () => {
     try {
-      session = store.create("ws");
+      session = store.create("ws", undefined, client);
+      session.authorization = authorization;
       session.onClose = () => {
         session = null;
-        if (socket.readyState === WebSocket.OPEN) socket.send(droppedFrame(protocol));
+        sendBounded(socket, droppedFrame(protocol), limits);
         closeSocket();
       };
     } catch (err) {
       if (!(err instanceof CapacityError)) throw err;
-      socket.send(capacityFrame(protocol, err));
+      sendBounded(socket, capacityFrame(protocol, err), limits);
       closeSocket();
     }
   };
@@ -116,7 +187,10 @@ export function upgradeSession(
   };
   const apply = (outcome: FrameOutcome) => {
     if (!session || socket.readyState !== WebSocket.OPEN) return;
-    if (outcome.reply !== undefined) socket.send(outcome.reply);
+    const notReading = () => store.metrics.recordError("ws_not_reading");
+    if (outcome.reply !== undefined && !sendBounded(socket, outcome.reply, limits, notReading)) {
+      return;
+    }
     if (outcome.close) {
       const s = session;
       session = null;
@@ -141,6 +215,7 @@ export function upgradeSession(
   };
   // Frames that arrive while an asynchronous outcome is pending wait for it, in order.
   let backlog: Promise<void> | null = null;
+  let waiting = 0;
   const hold = (pending: Promise<void>) => {
     backlog = pending;
     pending.catch(() => {}).finally(() => {
@@ -148,8 +223,17 @@ export function upgradeSession(
     });
   };
   socket.onmessage = (event: MessageEvent) => {
+    if (!acceptFrame(socket, event.data, limits)) {
+      store.metrics.recordError("ws_frame_too_large");
+      return;
+    }
     if (backlog) {
-      const run = () => handleFrame(event.data);
+      if (++waiting > limits.maxPendingFrames) {
+        store.metrics.recordError("ws_backlog");
+        socket.close(CLOSE_TRY_LATER, "Too many frames waiting for a reply");
+        return;
+      }
+      const run = () => (waiting--, handleFrame(event.data));
       hold(backlog.then(run, run));
     } else {
       const pending = handleFrame(event.data);

@@ -19,10 +19,15 @@ Deno.test({
     const server = await spawnServer({ ALERT_TRIAGE_MAX_SESSIONS: "1" });
     try {
       equal((await (await fetch(server.url + "/health")).json()).status, "healthy");
-      const reset = await fetch(server.url + "/reset", { method: "POST", body: "{}" });
+      const reset = await fetch(server.url + "/reset", {
+        method: "POST",
+        body: "{}",
+        headers: { "X-Session-Id": "one" },
+      });
       equal(reset.status, 200);
       await reset.body?.cancel();
-      // the cap of 1 from the environment is in force
+      // the cap of 1 from the environment is in force (the shared default session has a slot
+      // of its own besides)
       const ws = await WsClient.connect(server.url.replace("http", "ws") + "/ws");
       equal(JSON.parse(await ws.next()).data.code, "CAPACITY_REACHED");
       await ws.closed;

@@ -68,6 +68,24 @@ export interface JsonResponse {
   body: any;
 }
 
+/**
+ * Session tokens seen, by server origin and session id: like a browser's cookie jar, `call`
+ * sends back the `X-Session-Token` a server answered when it created a session, unless the
+ * request sets that header itself (tests of ownership pass a wrong or empty one).
+ */
+const tokenJar = new Map<string, string>();
+
+function namedSession(url: URL, body: unknown, headers: Record<string, string>): string | null {
+  const header = Object.entries(headers).find(([k]) => k.toLowerCase() === "x-session-id");
+  if (header) return header[1];
+  if (body && typeof body === "object") {
+    const b = body as { session_id?: unknown; params?: { session_id?: unknown } };
+    const id = b.session_id ?? b.params?.session_id; // a reset/step body, or a JSON-RPC request
+    if (id !== undefined) return String(id);
+  }
+  return url.searchParams.get("session_id");
+}
+
 /** Sends a request; `body` objects are JSON-encoded, strings sent as they are. */
 export async function call(
   url: string,
@@ -75,6 +93,11 @@ export async function call(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<JsonResponse> {
+  const target = new URL(url);
+  const named = namedSession(target, body, headers);
+  const given = Object.keys(headers).some((k) => k.toLowerCase() === "x-session-token");
+  const known = named === null ? undefined : tokenJar.get(`${target.origin} ${named}`);
+  if (!given && known) headers = { ...headers, "X-Session-Token": known };
   const res = await fetch(url, {
     method,
     headers,
@@ -85,6 +108,8 @@ export async function call(
       : JSON.stringify(body),
     redirect: "manual",
   });
+  const token = res.headers.get("x-session-token");
+  if (token) tokenJar.set(`${target.origin} ${res.headers.get("x-session-id")}`, token);
   const text = await res.text();
   let parsed: unknown = text;
   try {

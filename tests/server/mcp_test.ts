@@ -112,7 +112,11 @@ Deno.test("POST /mcp openenv/session/create and close manage sessions usable ove
     await post(url + "/mcp", rpc("openenv/session/create"));
     const full = await post(url + "/mcp", rpc("openenv/session/create"));
     equal(full.body.error.code, -32000);
-    deepEqual(full.body.error.data, { active_sessions: 1, max_sessions: 1 });
+    deepEqual(full.body.error.data, {
+      active_sessions: 1,
+      max_sessions: 1,
+      retry_after_seconds: 60, // when the least recently used session becomes evictable
+    });
   }, { maxSessions: 1 });
 });
 

@@ -48,14 +48,23 @@ Deno.test("parseJsonBytes: empty is undefined, bad UTF-8 and bad JSON are 400, d
   ok(Array.isArray(parseJsonBytes(enc.encode("[".repeat(100000) + "]".repeat(100000)))));
 });
 
-Deno.test("Metrics escapes label values and caps the number of agent labels", () => {
+Deno.test("Metrics escapes label values; agent labels age out least recently updated first", () => {
   const m = new Metrics();
-  m.recordEpisode("easy", 'a"b\\c\nd', 0.5, true);
-  for (let i = 0; i < MAX_AGENT_LABELS + 5; i++) m.recordEpisode("easy", `agent${i}`, 0.25, false);
-  const text = m.prometheus({ http: 0, ws: 0 });
-  match(text, /agent="a\\"b\\\\c\\nd"/);
-  equal(m.scores.get("easy")!.size, MAX_AGENT_LABELS + 1);
-  equal(m.scores.get("easy")!.get("other")!.episodes, 6);
+  m.recordEpisode("easy", 'a"b\\c\nd\re\u2028f', 0.5, true);
+  match(m.prometheus({ http: 0, ws: 0 }), /agent="a\\"b\\\\c\\nd\ufffde\ufffdf"/);
+  m.recordEpisode("hard", "keeper", 0.1, false);
+  for (let i = 0; i < MAX_AGENT_LABELS + 5; i++) {
+    m.recordEpisode("easy", `agent${i}`, 0.25, false);
+    if (i % 8 === 0) m.recordEpisode("hard", "keeper", 0.1, false); // kept fresh: never ages out
+  }
+  const easy = m.scores.get("easy")!;
+  const hard = m.scores.get("hard")!;
+  equal(easy.size + hard.size, MAX_AGENT_LABELS);
+  ok(!easy.has('a"b\\c\nd\re\u2028f') && !easy.has("agent0") && !easy.has("other"));
+  ok(easy.has(`agent${MAX_AGENT_LABELS + 4}`));
+  equal(hard.get("keeper")!.episodes, 10);
+  m.recordEpisode("easy", "agent0", 1, true); // an aged-out agent starts afresh
+  equal(easy.get("agent0")!.episodes, 1);
 });
 
 Deno.test("the step latency histogram is cumulative and counts every step", () => {
