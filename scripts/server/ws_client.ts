@@ -22,6 +22,15 @@ export interface CloseInfo {
 }
 
 /** A WebSocket with a message queue. */
+/**
+ * Deno's `WebSocket` constructor, which takes handshake headers (the DOM lib's type, which the
+ * browser tests load into the same type check, does not know that overload).
+ */
+const DenoWebSocket = WebSocket as unknown as new (
+  url: string,
+  options: { headers?: HeadersInit },
+) => WebSocket;
+
 export class WsClient {
   /** The socket. */
   readonly socket: WebSocket;
@@ -54,7 +63,7 @@ export class WsClient {
   /** Opens a socket (with extra handshake `headers`, if any) and waits for the handshake. */
   static connect(url: string, timeoutMs = 10000, headers?: HeadersInit): Promise<WsClient> {
     return new Promise((resolve, reject) => {
-      const socket = headers ? new WebSocket(url, { headers }) : new WebSocket(url);
+      const socket = headers ? new DenoWebSocket(url, { headers }) : new WebSocket(url);
       const client = new WsClient(socket);
       const timer = setTimeout(() => reject(new Error(`connect timeout: ${url}`)), timeoutMs);
       socket.onopen = () => {
