@@ -33,6 +33,7 @@ import { openApiDocument, REFERENCE_ROUTES } from "./openapi.ts";
 import { allowedMethods, type ApiRoute, mountRoutes } from "../http/route_table.ts";
 import { OPENENV_ROUTES } from "./routes_openenv.ts";
 import { SEED_ROUTES } from "./routes_seed.ts";
+import { VECTOR_ROUTES } from "./routes_vector.ts";
 import type { IngestHealth, ServerContext } from "./server_context.ts";
 import { SessionStore } from "./session_store.ts";
 
@@ -40,6 +41,7 @@ import { SessionStore } from "./session_store.ts";
 const SERVER_ROUTES: readonly ApiRoute<ServerContext>[] = [
   ...OPENENV_ROUTES,
   ...SEED_ROUTES,
+  ...VECTOR_ROUTES,
   ...REFERENCE_ROUTES,
 ];
 
