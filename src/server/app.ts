@@ -34,6 +34,7 @@ import { allowedMethods, type ApiRoute, mountRoutes } from "../http/route_table.
 import { OPENENV_ROUTES } from "./routes_openenv.ts";
 import { SEED_ROUTES } from "./routes_seed.ts";
 import { VECTOR_ROUTES } from "./routes_vector.ts";
+import { directStep } from "./direct_step.ts";
 import type { IngestHealth, ServerContext } from "./server_context.ts";
 import { SessionStore } from "./session_store.ts";
 
@@ -182,9 +183,15 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
   });
 
   let reaper: ReturnType<typeof setInterval> | undefined;
+  const step = directStep(store, options.maxBodyBytes);
+  const unexpected = (err: unknown) => {
+    metrics.recordError("internal");
+    console.error("unexpected error:", err instanceof Error ? err.message : String(err));
+    return Response.json({ detail: "Internal Server Error" }, { status: 500 });
+  };
   return {
     app,
-    fetch: (request: Request) => app.fetch(request),
+    fetch: (request: Request) => step(request)?.catch(unexpected) ?? app.fetch(request),
     store,
     metrics,
     options,

@@ -58,7 +58,7 @@ Deno.test("every documented operation is served (no 404 or 405 for its method)",
     const doc = await (await server.fetch(new Request("http://x/openapi.json"))).json();
     const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, item]) => Object.keys(item).map((method) => [method, path]));
-    equal(operations.length, 20);
+    equal(operations.length, 21); // 20 + GET /ws/vector
     for (const [method, template] of operations) {
       const path = template.replace("{task_id}", "easy").replace("{format}", "generic");
       const res = await server.fetch(
