@@ -2,7 +2,9 @@
  * {@link RemoteVectorEnv}: the client of a server's `/ws/vector` endpoint, shaped like the
  * in-process {@link VectorEnv} (same typed arrays, filled by the same feature encoder), so a
  * trainer written against one runs against the other. One WebSocket holds all N environments;
- * each `step()` is one binary frame each way (format in `vector_wire.ts`).
+ * each `step()` is one binary frame each way (format in `vector_wire.ts`). For `ws://` URLs it
+ * uses the no-delay client of `ws_nodelay.ts` (Deno's `WebSocket` stalls ~40 ms on frames over
+ * 1 KB); `wss://` goes through `WebSocket`.
  *
  * With the same task, seed, autoreset mode and actions, the arrays equal those of
  * `new VectorEnv({ task, numEnvs, seed, reward: "env", autoreset })` byte for byte
@@ -30,6 +32,7 @@
  */
 import { FeatureEncoder, GLOBAL_FEATURES, NUM_ACTIONS, SLOT_FEATURES } from "./features.ts";
 import type { AutoresetMode } from "./world_batch.ts";
+import { NoDelaySocket } from "./ws_nodelay.ts";
 import {
   decodeFrame,
   encodeStepRequest,
@@ -86,6 +89,52 @@ export class VectorServerError extends Error {
     this.name = "VectorServerError";
     this.code = code;
   }
+}
+
+/** What the client needs of a socket: the no-delay client for ws://, `WebSocket` for wss://. */
+interface Transport {
+  send(data: string | Uint8Array): void;
+  close(): void;
+  readonly open: boolean;
+  onmessage: (data: unknown) => void;
+  onclose: () => void;
+}
+
+async function openTransport(url: string): Promise<Transport> {
+  if (url.startsWith("ws://")) {
+    const s = await NoDelaySocket.connect(url);
+    const t: Transport = {
+      send: (d) => s.send(d),
+      close: () => s.close(),
+      get open() {
+        return s.open;
+      },
+      onmessage: () => {},
+      onclose: () => {},
+    };
+    s.onmessage = (d) => t.onmessage(d);
+    s.onclose = () => t.onclose();
+    return t;
+  }
+  const ws = new WebSocket(url);
+  ws.binaryType = "arraybuffer";
+  await new Promise<void>((resolve, reject) => {
+    ws.onopen = () => resolve();
+    ws.onerror = () => reject(new Error(`cannot connect to ${url}`));
+  });
+  const t: Transport = {
+    send: (d) => ws.send(d),
+    close: () => ws.close(),
+    get open() {
+      return ws.readyState === WebSocket.OPEN;
+    },
+    onmessage: () => {},
+    onclose: () => {},
+  };
+  ws.onmessage = (e) => t.onmessage(e.data);
+  ws.onclose = () => t.onclose();
+  ws.onerror = () => t.onclose();
+  return t;
 }
 
 function wsUrl(url: string): string {
@@ -145,7 +194,7 @@ export class RemoteVectorEnv {
   readonly finalSlotValid: Uint8Array;
   /** The last frame received (views into it stay valid until the next call). */
   frame: VectorFrame | null = null;
-  readonly #ws: WebSocket;
+  readonly #ws: Transport;
   readonly #encoder: FeatureEncoder;
   readonly #features: boolean;
   readonly #request: Uint8Array;
@@ -153,7 +202,7 @@ export class RemoteVectorEnv {
   #waiting: { resolve: (data: unknown) => void; reject: (err: Error) => void } | null = null;
   #failure: Error | null = null;
 
-  private constructor(ws: WebSocket, opened: VectorOpened, features: boolean) {
+  private constructor(ws: Transport, opened: VectorOpened, features: boolean) {
     this.#ws = ws;
     this.opened = opened;
     this.metadata = { autoreset_mode: opened.autoreset_mode };
@@ -187,21 +236,15 @@ export class RemoteVectorEnv {
     this.finalGlobalObs = new Float32Array(n * GLOBAL_FEATURES);
     this.finalSlotValid = new Uint8Array(n * S);
     this.#finalMask = new Uint8Array(n * S * NUM_ACTIONS);
-    ws.onmessage = (e) => this.#deliver(e.data);
+    ws.onmessage = (data) => this.#deliver(data);
     ws.onclose = () => this.#fail(new Error("the vector socket closed"));
-    ws.onerror = () => this.#fail(new Error("the vector socket failed"));
   }
 
   /** Opens a session of `numEnvs` environments on the server at `url`. */
   static async connect(url: string, options: RemoteVectorOptions): Promise<RemoteVectorEnv> {
-    const ws = new WebSocket(wsUrl(url));
-    ws.binaryType = "arraybuffer";
-    await new Promise<void>((resolve, reject) => {
-      ws.onopen = () => resolve();
-      ws.onerror = () => reject(new Error(`cannot connect to ${wsUrl(url)}`));
-    });
+    const ws = await openTransport(wsUrl(url));
     const reply = await new Promise<unknown>((resolve, reject) => {
-      ws.onmessage = (e) => resolve(e.data);
+      ws.onmessage = (data) => resolve(data);
       ws.onclose = () => reject(new Error("the vector socket closed during open"));
       ws.send(JSON.stringify({
         type: "open",
@@ -212,7 +255,13 @@ export class RemoteVectorEnv {
         autoreset_mode: options.autoreset ?? "NextStep",
       }));
     });
-    const opened = RemoteVectorEnv.#text(reply) as unknown as VectorOpened & { type: string };
+    let opened: VectorOpened & { type: string };
+    try {
+      opened = RemoteVectorEnv.#text(reply) as unknown as VectorOpened & { type: string };
+    } catch (err) {
+      ws.close();
+      throw err;
+    }
     if (opened.type !== "opened") {
       ws.close();
       throw new Error(`unexpected reply to open: ${JSON.stringify(opened)}`);
@@ -291,7 +340,7 @@ export class RemoteVectorEnv {
   /** Closes the socket (the server drops the session). */
   close(): void {
     this.#fail(new Error("the vector env is closed"));
-    if (this.#ws.readyState === WebSocket.OPEN) {
+    if (this.#ws.open) {
       this.#ws.send(JSON.stringify({ type: "close" }));
       this.#ws.close();
     }

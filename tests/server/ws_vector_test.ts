@@ -55,6 +55,7 @@ for (
     ["hard", "SameStep", 16, 160],
     ["easy", "SameStep", 5, 100],
     ["medium", "NextStep", 3, 90],
+    ["hard", "SameStep", 1024, 60], // replies over 64 KiB: the 64-bit frame length
   ] as const
 ) {
   Deno.test(`vector wire: ${task} ${mode} x${n} equals the in-process VectorEnv byte for byte`, async () => {
