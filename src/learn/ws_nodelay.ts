@@ -177,12 +177,10 @@ export class NoDelaySocket {
           const whole = parts.length === 1 ? parts[0] : concat(parts);
           parts = [];
           this.onmessage(
-            partOpcode === 0x1
-              ? decoder.decode(whole)
-              : (whole.buffer as ArrayBuffer).slice(
-                whole.byteOffset,
-                whole.byteOffset + whole.byteLength,
-              ),
+            partOpcode === 0x1 ? decoder.decode(whole) : (whole.buffer as ArrayBuffer).slice(
+              whole.byteOffset,
+              whole.byteOffset + whole.byteLength,
+            ),
           );
         }
         if (at > 0) {
