@@ -175,7 +175,7 @@ async function vectorDeno(url: string, n: number): Promise<[Frame, () => Promise
     await vec.step();
     return n;
   };
-  return [frame, async () => vec.close()];
+  return [frame, () => Promise.resolve(vec.close())];
 }
 
 async function python(url: string, mode: string, pid: number): Promise<[Window, number, number]> {
