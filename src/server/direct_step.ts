@@ -1,9 +1,8 @@
 /**
  * `POST /step` without the router: the OpenEnv step is the one hot HTTP request, so
  * {@link directStep} answers it before Hono (no middleware chain, no context object, no route
- * match) with exactly what the `/step` route answers: the same handler steps (`parseStepBody`,
- * `sessionForUse`, `httpStep`, `openenvResult`), the same `X-Session-Id` header, the same JSON
- * error bodies and statuses, the same metrics. It takes only requests whose `Content-Length`
+ * match) with exactly what the `/step` route answers: the same function (`stepResponse` of
+ * `routes_openenv.ts`), the same JSON error bodies and statuses, the same metrics. It takes only requests whose `Content-Length`
  * is within the body limit (anything else, a chunked body for instance, goes through Hono and
  * its body-limit middleware). `tests/server/direct_step_test.ts` checks that both paths answer
  * byte for byte alike. Anything added to the app as middleware must also be applied here.
@@ -20,11 +19,8 @@
  *
  * @module
  */
-import { readJson } from "./body.ts";
 import { HttpError } from "./http_errors.ts";
-import { requestedSessionId, SESSION_HEADER, sessionForUse } from "./http_session.ts";
-import { parseStepBody } from "./request_schemas.ts";
-import { httpStep } from "./routes_openenv.ts";
+import { stepResponse } from "./routes_openenv.ts";
 import type { SessionStore } from "./session_store.ts";
 import { openenvResult } from "./wire.ts";
 
@@ -54,12 +50,7 @@ export function directStep(
 ): (request: Request) => Promise<Response> | null {
   const step = async (request: Request): Promise<Response> => {
     try {
-      const { action, session_id } = parseStepBody(await readJson(request));
-      const session = sessionForUse(store, requestedSessionId(request, session_id));
-      const t = httpStep(session, action);
-      return new Response(JSON.stringify(openenvResult(t)), {
-        headers: { "content-type": "application/json", [SESSION_HEADER]: session.id },
-      });
+      return await stepResponse(request, store, openenvResult);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       store.metrics.recordError(err.code);

@@ -120,13 +120,25 @@ export function httpStep(session: Session, action: unknown): Transition {
 export function stepHandler(
   format: (t: Transition) => unknown,
 ): ApiRoute<ServerContext>["handler"] {
-  return async (c, { store }) => {
-    const { action, session_id } = parseStepBody(await readJson(c.req.raw));
-    const session = sessionForUse(store, requestedSessionId(c.req.raw, session_id));
-    const t = httpStep(session, action);
-    c.header(SESSION_HEADER, session.id);
-    return c.json(format(t));
-  };
+  return (c, { store }) => stepResponse(c.req.raw, store, format);
+}
+
+/**
+ * One HTTP step, request to response: the body, the session, the step and the JSON answer with
+ * the session header. Shared by the routed step routes and the direct `POST /step`
+ * (`direct_step.ts`); errors are thrown as {@link HttpError}s for the caller to answer.
+ */
+export async function stepResponse(
+  request: Request,
+  store: SessionStore,
+  format: (t: Transition) => unknown,
+): Promise<Response> {
+  const { action, session_id } = parseStepBody(await readJson(request));
+  const session = sessionForUse(store, requestedSessionId(request, session_id));
+  const t = httpStep(session, action);
+  return new Response(JSON.stringify(format(t)), {
+    headers: { "content-type": "application/json", [SESSION_HEADER]: session.id },
+  });
 }
 
 /** The handler of a state route: the request's session state (truth only once it has ended). */
