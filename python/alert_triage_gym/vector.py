@@ -213,52 +213,53 @@ class BatchEncoder:
         """``(obs (M, size) float32, placed (M, slots) queue positions, present (M, slots),
         mask (M, slots, 4) int8)`` of a block."""
         enc, spec = self.enc, self.enc.spec
-        m, q_cap, slots, f = block.queue_length.shape[0], self.max_queue, enc.slots, enc.slot_features
+        m, q_cap, slots = block.queue_length.shape[0], self.max_queue, enc.slots
+        f = enc.slot_features
         ql = block.queue_length.astype(np.int64)
         present_q = np.arange(q_cap)[None, :] < ql[:, None]
-        sev = np.zeros((m, q_cap))
-        conf = np.zeros((m, q_cap))
-        age = np.zeros((m, q_cap))
-        typ = np.zeros((m, q_cap), dtype=np.int64)
-        svc = np.zeros((m, q_cap), dtype=np.int64)
-        sev[present_q] = block.severity / 10000.0
-        conf[present_q] = block.confidence / 10000.0
-        age[present_q] = block.age
-        typ[present_q] = block.type
-        svc[present_q] = block.service
+        # The alerts in (env, queue position) layout; padding: score -inf, service 0.
+        sev_a = block.severity / 10000.0
+        conf_a = block.confidence / 10000.0
+        score = np.full((m, q_cap), -np.inf)
+        score[present_q] = sev_a * conf_a
+        idx = np.full((m, q_cap), -1, dtype=np.int64)  # alert number per queue position
+        idx[present_q] = np.arange(ql.sum())
         ns = len(spec.services)
-        counts = np.zeros((m, ns))
-        rows_q = np.broadcast_to(np.arange(m)[:, None], (m, q_cap))
-        np.add.at(counts, (rows_q[present_q], svc[present_q]), 1.0)
+        env_of = np.repeat(np.arange(m), ql)
+        svc_a = block.service.astype(np.int64)
+        counts = np.bincount(env_of * ns + svc_a, minlength=m * ns).reshape(m, ns).astype(float)
         if enc.sort_by_rank:
-            score = np.where(present_q, sev * conf, -np.inf)
             order = np.argsort(-score, axis=1, kind="stable")
         else:
             order = np.broadcast_to(np.arange(q_cap), (m, q_cap))
         placed = order[:, :slots]
         rows = np.arange(m)[:, None]
-        present = present_q[rows, placed]
-        s_sev, s_conf, s_age = sev[rows, placed], conf[rows, placed], age[rows, placed]
-        s_typ, s_svc = typ[rows, placed], svc[rows, placed]
+        slot_alert = idx[rows, placed]  # -1 for padding
+        present = slot_alert >= 0
+        k = slot_alert[present]  # alert numbers of the placed alerts, slot order
+        r_env = np.nonzero(present)[0]
+        s_sev, s_conf = sev_a[k], conf_a[k]
+        s_age = block.age[k].astype(np.float64)
+        s_svc = svc_a[k]
         down_all = counts @ self.up  # [s] = alerts on services depending on s
         up_all = counts @ self.up.T  # [s] = alerts on services s depends on
-        feats = np.zeros((m, slots, f))
-        feats[:, :, 0] = 1.0
-        feats[:, :, 1] = s_sev
-        feats[:, :, 2] = s_conf
-        feats[:, :, 3] = s_sev * s_conf
-        feats[:, :, 4] = s_age / spec.horizon
-        feats[:, :, 5] = np.minimum(s_age, 8.0) / 8.0
-        feats[:, :, 6] = np.arange(slots)[None, :] / slots
-        feats[:, :, 7] = (counts[rows, s_svc] - 1) / 4.0
-        feats[:, :, 8] = down_all[rows, s_svc] / 4.0
-        feats[:, :, 9] = up_all[rows, s_svc] / 4.0
-        r3, c3 = np.nonzero(present)
-        feats[r3, c3, SLOT_BASE_FEATURES + s_typ[r3, c3]] = 1.0
-        feats[r3, c3, SLOT_BASE_FEATURES + len(ALERT_TYPES) + s_svc[r3, c3]] = 1.0
-        feats[~present] = 0.0
         out = np.zeros((m, enc.size), dtype=np.float32)
-        out[:, : slots * f] = feats.reshape(m, slots * f)
+        feats = out[:, : slots * f].reshape(m, slots, f)
+        cols = np.zeros((k.size, f), dtype=np.float32)
+        cols[:, 0] = 1.0
+        cols[:, 1] = s_sev
+        cols[:, 2] = s_conf
+        cols[:, 3] = s_sev * s_conf
+        cols[:, 4] = s_age / spec.horizon
+        cols[:, 5] = np.minimum(s_age, 8.0) / 8.0
+        cols[:, 6] = np.nonzero(present)[1] / slots
+        cols[:, 7] = (counts[r_env, s_svc] - 1) / 4.0
+        cols[:, 8] = down_all[r_env, s_svc] / 4.0
+        cols[:, 9] = up_all[r_env, s_svc] / 4.0
+        n_alerts = np.arange(k.size)
+        cols[n_alerts, SLOT_BASE_FEATURES + block.type[k].astype(np.int64)] = 1.0
+        cols[n_alerts, SLOT_BASE_FEATURES + len(ALERT_TYPES) + s_svc] = 1.0
+        feats[present] = cols
         g = slots * f
         budget = block.budget.astype(np.int64)
         out[:, g] = block.load / 10000.0
@@ -273,7 +274,7 @@ class BatchEncoder:
         mask[:, :, DELAY] = 1
         mask[present, 1] = 1
         mask[present, 2] = 1
-        mask[:, :, INVESTIGATE] = (present & (budget[:, None] > 0)).astype(np.int8)
+        mask[:, :, INVESTIGATE] = present & (budget[:, None] > 0)
         return out, placed, present, mask
 
 
