@@ -35,8 +35,14 @@ Example::
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import os
+import socket
+import struct
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 from gymnasium import spaces
@@ -133,19 +139,125 @@ class Frame:
         self.final = ObsBlock(buf, final_at, d, f) if d > 0 and len(buf) > final_at else None
 
 
+class _RawSocket:
+    """A blocking RFC 6455 client on a ``TCP_NODELAY`` socket for ``ws://`` URLs: each frame is
+    sent in one ``sendall`` and read on the calling thread (no reader thread, no queue hand-off;
+    the generic ``websockets`` client costs about 0.3 ms per frame more at N = 64)."""
+
+    GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+    def __init__(self, url: str, timeout: float):
+        """Connects and completes the opening handshake."""
+        u = urlsplit(url)
+        self.sock = socket.create_connection((u.hostname, u.port or 80), timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        key = base64.b64encode(os.urandom(16))
+        path = (u.path or "/") + (f"?{u.query}" if u.query else "")
+        self.sock.sendall(
+            f"GET {path} HTTP/1.1\r\nHost: {u.netloc}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key.decode()}\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+        head = b""
+        while not head.endswith(b"\r\n\r\n"):
+            chunk = self.sock.recv(1)
+            if not chunk:
+                raise ConnectionError("connection closed during the WebSocket handshake")
+            head += chunk
+        accept = base64.b64encode(hashlib.sha1(key + self.GUID).digest())
+        if not head.startswith(b"HTTP/1.1 101") or accept not in head:
+            status = head.split(b"\r\n")[0]
+            raise ConnectionError(f"WebSocket handshake refused: {status!r}")
+        self.sock.settimeout(60.0)
+        self.buf = bytearray()
+
+    def send(self, data: str | bytes) -> None:
+        """Sends a text (``str``) or binary message as one masked frame."""
+        payload = data.encode() if isinstance(data, str) else data
+        n = len(payload)
+        first = 0x81 if isinstance(data, str) else 0x82
+        if n < 126:
+            head = struct.pack("!BB", first, 0x80 | n)
+        elif n < 65536:
+            head = struct.pack("!BBH", first, 0x80 | 126, n)
+        else:
+            head = struct.pack("!BBQ", first, 0x80 | 127, n)
+        mask = os.urandom(4)
+        body = np.frombuffer(payload, dtype=np.uint8) ^ np.resize(
+            np.frombuffer(mask, dtype=np.uint8), n
+        )
+        self.sock.sendall(head + mask + body.tobytes())
+
+    def _read(self, n: int) -> bytes:
+        while len(self.buf) < n:
+            chunk = self.sock.recv(max(65536, n - len(self.buf)))
+            if not chunk:
+                raise ConnectionError("the server closed the connection")
+            self.buf += chunk
+        out = bytes(self.buf[:n])
+        del self.buf[:n]
+        return out
+
+    def recv(self) -> str | bytes:
+        """The next text or binary message (answers pings, raises on close)."""
+        parts: list[bytes] = []
+        opcode = 0
+        while True:
+            b0, b1 = self._read(2)
+            n = b1 & 0x7F
+            if n == 126:
+                n = struct.unpack("!H", self._read(2))[0]
+            elif n == 127:
+                n = struct.unpack("!Q", self._read(8))[0]
+            payload = self._read(n)
+            op = b0 & 0x0F
+            if op == 0x8:
+                raise ConnectionError("the server closed the WebSocket")
+            if op == 0x9:
+                self.send_control(0xA, payload)
+                continue
+            if op == 0xA:
+                continue
+            if op:
+                opcode = op
+            parts.append(payload)
+            if b0 & 0x80:
+                data = b"".join(parts)
+                return data.decode() if opcode == 0x1 else data
+
+    def send_control(self, opcode: int, payload: bytes) -> None:
+        """Sends a control frame (pong, close)."""
+        mask = os.urandom(4)
+        body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(struct.pack("!BB", 0x80 | opcode, 0x80 | len(payload)) + mask + body)
+
+    def close(self) -> None:
+        """Sends a close frame and closes the socket."""
+        try:
+            self.send_control(0x8, b"\x03\xe8")
+        except OSError:
+            pass
+        self.sock.close()
+
+
 class VectorWireClient:
     """The socket of one ``/ws/vector`` session, in lock-step."""
 
     def __init__(self, url: str, open_timeout: float = 10.0, use_proxy: bool = False):
-        """Connects to the server at ``url`` (base URL or its ``/ws/vector`` URL)."""
+        """Connects to the server at ``url`` (base URL or its ``/ws/vector`` URL); ``ws://``
+        URLs use the no-delay client above, ``wss://`` the ``websockets`` library."""
         self.url = vector_url(url)
-        self._ws: ClientConnection | None = connect(
-            self.url,
-            open_timeout=open_timeout,
-            compression=None,
-            max_size=64 * 2**20,
-            proxy=True if use_proxy else None,
-        )
+        self._ws: Any
+        if self.url.startswith("ws://") and not use_proxy:
+            self._ws = _RawSocket(self.url, open_timeout)
+        else:
+            self._ws = connect(
+                self.url,
+                open_timeout=open_timeout,
+                compression=None,
+                max_size=64 * 2**20,
+                proxy=True if use_proxy else None,
+            )
 
     def _ask(self, data: str | bytes) -> str | bytes:
         if self._ws is None:
