@@ -8,7 +8,8 @@
  * `AlertTriageVectorEnv`, encoding included), the Python lock-step Gymnasium env over `/ws`,
  * and, for the in-process figure, the public object API (`makeEnv` + `step({decisions})`,
  * hard, random valid policy) against Gymnasium's CartPole-v1 (`benchmark_step`). Columns:
- * env-steps/s (median over interleaved rounds), p50/p99 milliseconds per frame (all rounds),
+ * env-steps/s (median over interleaved rounds), N / p50 frame time (the rate without the
+ * stalls other processes cause: a contention check), p50/p99 milliseconds per frame (all rounds),
  * and the server's CPU time per env-step (from `/proc/<pid>/stat` of the server process,
  * 10 ms ticks summed over all rounds). Every server is a separate process; the load of the
  * machine is printed (it is shared: compare rows of the same run, not across runs).
@@ -323,8 +324,8 @@ if (import.meta.main) {
       `${loadBefore}, after ${loadAverage()}; ${navigator.hardwareConcurrency} logical CPUs; ` +
       `Deno ${Deno.version.deno}`,
     "",
-    "| transport | client | server | N | env-steps/s | p50 ms/frame | p99 ms/frame | server CPU µs/env-step |",
-    "| --- | --- | --- | --: | --: | --: | --: | --: |",
+    "| transport | client | server | N | env-steps/s | N / p50 frame | p50 ms/frame | p99 ms/frame | server CPU µs/env-step |",
+    "| --- | --- | --- | --: | --: | --: | --: | --: | --: |",
   );
   const f0 = (x: number) => Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "n/a";
   const f2 = (x: number) => Number.isFinite(x) ? x.toFixed(2) : "n/a";
@@ -337,14 +338,15 @@ if (import.meta.main) {
     const steps = r.windows.reduce((s, w) => s + w.envSteps, 0);
     const cpu = r.windows.reduce((s, w) => s + w.serverCpu, 0);
     lines.push(
-      `| ${r.transport} | ${r.client} | ${r.server} | ${r.n} | ${f0(rate(r))} | ${f2(p50)} | ` +
+      `| ${r.transport} | ${r.client} | ${r.server} | ${r.n} | ${f0(rate(r))} | ` +
+        `${f0((r.n / p50) * 1000)} | ${f2(p50)} | ` +
         `${f2(p99)} | ${f2((cpu / steps) * 1e6)} |`,
     );
   }
   const cp = median(cartpoles), ip = median(inProcess);
   lines.push(
-    `| in-process object API (hard, random) | Deno | (none) | 1 | ${f0(ip)} | | | |`,
-    `| in-process CartPole-v1 (benchmark_step) | Python | (none) | 1 | ${f0(cp)} | | | |`,
+    `| in-process object API (hard, random) | Deno | (none) | 1 | ${f0(ip)} | | | | |`,
+    `| in-process CartPole-v1 (benchmark_step) | Python | (none) | 1 | ${f0(cp)} | | | | |`,
   );
   const httpOurs = rate(get("HTTP /step", "Deno", "alert-triage"));
   const httpBare = rate(get("HTTP /step", "Deno", "bare Deno.serve ceiling"));
