@@ -28,7 +28,10 @@ What it does:
 
 1. builds ``--n-envs`` :class:`AlertTriageWireEnv` instances (one server session each) in a
    ``DummyVecEnv``; training episodes play seeds drawn from the seeded env generators, all below
-   10,000,000;
+   10,000,000. With ``--vector N`` it trains on N environments over one ``/ws/vector`` socket
+   instead (:class:`~alert_triage_gym.vector.AlertTriageSB3VecEnv`: the same observations and
+   actions, one binary frame per step for all N; episode seeds from the server's stream seeded
+   with ``--seed``, also below 10,000,000);
 2. trains PPO (by default with :class:`~alert_triage_gym.sb3_policy.SlotPolicy`, which scores
    every alert slot with shared weights; ``--policy mlp`` for SB3's ``MlpPolicy``), logging a
    learning-curve CSV (``--curve-csv``): one row per rollout with timesteps, episodes, rolling
@@ -73,6 +76,7 @@ from alert_triage_gym import (  # noqa: E402
     rule_action,
 )
 from alert_triage_gym.sb3_policy import SlotPolicy, slot_policy_kwargs  # noqa: E402
+from alert_triage_gym.vector import AlertTriageSB3VecEnv  # noqa: E402
 
 #: Validation seeds (learning curve) start here: above training, apart from the test seeds.
 VALIDATION_SEED_START = 20_000_000
@@ -91,6 +95,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--eval-episodes", type=int, default=200, help="held-out test episodes")
     p.add_argument("--n-envs", type=int, default=4, help="parallel sessions (one socket each)")
+    p.add_argument("--vector", type=int, default=0, metavar="N",
+                   help="train on N envs over ONE /ws/vector socket (overrides --n-envs)")  # fmt: skip
     p.add_argument("--slots", type=int, default=None, help="alert slots (default 32)")
     p.add_argument("--n-steps", type=int, default=128, help="PPO rollout length per env")
     p.add_argument("--batch-size", type=int, default=128)
@@ -242,8 +248,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             score_bonus=args.score_bonus,
         )  # fmt: skip
 
-    venv = VecMonitor(DummyVecEnv([make(i) for i in range(args.n_envs)]),
-                      info_keywords=("task_score",))  # fmt: skip
+    if args.vector > 0:
+        inner: Any = AlertTriageSB3VecEnv(args.url, args.task, args.vector, seed=args.seed,
+                                          slots=args.slots)  # fmt: skip
+    else:
+        inner = DummyVecEnv([make(i) for i in range(args.n_envs)])
+    venv = VecMonitor(inner, info_keywords=("task_score",))
     eval_env = AlertTriageWireEnv(args.url, task_id=args.task, slots=args.slots, agent="sb3-eval")
     if args.policy == "slot":
         policy: Any = SlotPolicy
@@ -299,6 +309,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "score_bonus": args.score_bonus,
         "learning_rate": args.learning_rate,
         "anneal_lr": args.anneal_lr,
+        "transport": f"vector x{args.vector}" if args.vector > 0 else f"ws x{args.n_envs}",
         "timesteps": model.num_timesteps,
         "train_seconds": round(train_s, 1),
         "train_steps_per_s": round(model.num_timesteps / train_s, 1),

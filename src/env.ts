@@ -20,7 +20,6 @@ import { EpisodeNotRunningError, InvalidActionError } from "./errors.ts";
 import {
   type Action,
   ACTION_TYPES,
-  type ActionType,
   type Alert,
   ALERT_TYPES,
   type Decision,
@@ -102,6 +101,53 @@ export interface StepResult {
 
 const MASK_ALL: readonly number[] = Object.freeze([1, 1, 1, 1]);
 const MASK_NO_INVESTIGATE: readonly number[] = Object.freeze([0, 1, 1, 1]);
+/** Frozen action masks by queue length, with and without INVESTIGATE (built on first use). */
+const MASKS: [(readonly (readonly number[])[])[], (readonly (readonly number[])[])[]] = [[], []];
+
+function maskRows(queueLength: number, investigate: boolean): readonly (readonly number[])[] {
+  const byLength = MASKS[investigate ? 1 : 0];
+  return byLength[queueLength] ??= Object.freeze(
+    new Array(queueLength).fill(investigate ? MASK_ALL : MASK_NO_INVESTIGATE),
+  );
+}
+
+const [W0, W1, W2, W3, W4, W5, W6] = REWARD_WEIGHTS;
+
+/** The per-component reward of a step, keys in REWARD_COMPONENTS order (`|| 0`: no -0). */
+function rewardComponents(c: Int32Array): Record<RewardComponent, number> {
+  return {
+    critical_resolved: c[0] * W0 || 0,
+    cascade_prevented: c[1] * W1 || 0,
+    false_positive_ignored: c[2] * W2 || 0,
+    unnecessary_investigation: c[3] * W3 || 0,
+    wasted_escalation: c[4] * W4 || 0,
+    critical_missed: c[5] * W5 || 0,
+    system_failure: c[6] * W6 || 0,
+  };
+}
+
+// The literal lists below must follow ACTION_TYPES and REWARD_COMPONENTS (checked at load).
+if (
+  ACTION_TYPES.join() !== "INVESTIGATE,IGNORE,ESCALATE,DELAY" ||
+  Object.keys(rewardComponents(new Int32Array(REWARD_COMPONENTS.length))).join() !==
+    REWARD_COMPONENTS.join()
+) throw new Error("env.ts: action codes or reward components out of order");
+
+/** The code of an action type (ACTION_TYPES order), -1 for anything else. */
+function actionCode(type: unknown): number {
+  switch (type) {
+    case "INVESTIGATE":
+      return 0;
+    case "IGNORE":
+      return 1;
+    case "ESCALATE":
+      return 2;
+    case "DELAY":
+      return 3;
+    default:
+      return -1;
+  }
+}
 
 /**
  * The alert-triage environment. Holds one episode at a time; reuse it across episodes.
@@ -335,7 +381,7 @@ export class AlertTriageEnv {
       if (typeof d !== "object" || d === null) {
         throw new InvalidActionError(path ? `decisions[${i}]` : "action", "expected an object");
       }
-      const code = ACTION_TYPES.indexOf(d.action_type as ActionType);
+      const code = actionCode(d.action_type);
       if (code < 0) {
         throw new InvalidActionError(
           `${path}action_type`,
@@ -395,17 +441,11 @@ export class AlertTriageEnv {
 
   #info(): StepInfo {
     const w = this.world;
-    const components = {} as Record<RewardComponent, number>;
-    for (let i = 0; i < REWARD_COMPONENTS.length; i++) {
-      components[REWARD_COMPONENTS[i]] = w.rewardCounts[i] * REWARD_WEIGHTS[i] || 0;
-    }
-    const row = w.budget > 0 ? MASK_ALL : MASK_NO_INVESTIGATE;
-    const mask: (readonly number[])[] = new Array(w.queueLength).fill(row);
     const info: StepInfo = {
-      reward_components: components,
+      reward_components: rewardComponents(w.rewardCounts),
       failure_threshold: w.config.failureThreshold,
       seed: this.#seed ?? 0,
-      action_mask: mask,
+      action_mask: maskRows(w.queueLength, w.budget > 0),
     };
     if (w.config.replayCount) info.replay = w.config.replayCount;
     if (w.terminated || w.truncated) {

@@ -6,8 +6,9 @@ use it. Also registered as ``AlertTriage/Wire-v0`` (pass ``url=`` and ``task_id=
 ``gymnasium.make``).
 
 Modules: :mod:`.encoding` (observation vector, action codes), :mod:`.wire` (WebSocket client),
-:mod:`.env` (the environment), :mod:`.baseline` (the rule baseline, for over-the-wire
-comparison).
+:mod:`.env` (the environment), :mod:`.vector` (``AlertTriageVectorEnv``: N environments over one
+``/ws/vector`` socket, a ``gymnasium.vector.VectorEnv``, and ``AlertTriageSB3VecEnv`` for
+Stable-Baselines3), :mod:`.baseline` (the rule baseline, for over-the-wire comparison).
 """
 
 from gymnasium.envs.registration import register, registry
@@ -15,6 +16,7 @@ from gymnasium.envs.registration import register, registry
 from .baseline import rule_action
 from .encoding import ACTION_TYPES, ALERT_TYPES, TASKS, ObservationEncoder, TaskSpec, task_spec
 from .env import HELD_OUT_SEED_START, AlertTriageWireEnv
+from .vector import AlertTriageSB3VecEnv, AlertTriageVectorEnv
 from .wire import ServerError, WireClient, ws_url
 
 __all__ = [
@@ -22,6 +24,8 @@ __all__ = [
     "ALERT_TYPES",
     "HELD_OUT_SEED_START",
     "TASKS",
+    "AlertTriageSB3VecEnv",
+    "AlertTriageVectorEnv",
     "AlertTriageWireEnv",
     "ObservationEncoder",
     "ServerError",

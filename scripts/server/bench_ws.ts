@@ -23,7 +23,7 @@ import { spawnServer } from "./spawn.ts";
 import { type Policy, rulePolicy } from "./trajectory.ts";
 
 /** The leanest lock-step client: one pending reply, no timers (same for both servers). */
-class LeanSocket {
+export class LeanSocket {
   #socket: WebSocket;
   #resolve: (text: string) => void = () => {};
   private constructor(socket: WebSocket) {
@@ -138,7 +138,9 @@ function refHttp(url: string): Stepper {
 }
 
 /** Starts the reference server with `python` and resolves once `/health` answers. */
-async function spawnReference(python: string): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function spawnReference(
+  python: string,
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
@@ -154,7 +156,9 @@ async function spawnReference(python: string): Promise<{ url: string; stop: () =
     try {
       const res = await fetch(url + "/health");
       await res.body?.cancel();
-      if (res.ok) return { url, stop: async () => void (child.kill(), await child.status) };
+      if (res.ok) {
+        return { url, pid: child.pid, stop: async () => void (child.kill(), await child.status) };
+      }
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -17,6 +17,25 @@
  * @module
  */
 export { TRAIN_SEED_LIMIT, VectorEnv, type VectorEnvOptions } from "./vector_env.ts";
+export { type AutoresetMode, WorldBatch, type WorldBatchOptions } from "./world_batch.ts";
+export {
+  RemoteVectorEnv,
+  type RemoteVectorOptions,
+  type VectorOpened,
+  VectorServerError,
+} from "./remote_vector_env.ts";
+export {
+  decodeFrame,
+  decodeStepRequest,
+  encodeStepRequest,
+  FinalObservations,
+  FrameWriter,
+  type ObsBlock,
+  type StepArrays,
+  VECTOR_MAGIC,
+  VECTOR_PROTOCOL,
+  type VectorFrame,
+} from "./vector_wire.ts";
 export {
   DEFAULT_TRAIN,
   train,

@@ -44,6 +44,7 @@ import { round4 } from "../numbers.ts";
 import { FeatureEncoder, GLOBAL_FEATURES, NUM_ACTIONS, SLOT_FEATURES } from "./features.ts";
 import { GraderShaping, shapingTable } from "./reward_shaping.ts";
 import { ComponentCredit } from "./component_credit.ts";
+import type { AutoresetMode } from "./world_batch.ts";
 
 /** Exclusive upper bound of training episode seeds (evaluation uses seeds from 10,000,000). */
 export const TRAIN_SEED_LIMIT = 1_000_000;
@@ -83,15 +84,18 @@ export interface VectorEnvOptions {
   correction?: "always" | "termination" | "never";
   /** Grade finished episodes (default true; needed for the `grader` reward). */
   grade?: boolean;
+  /**
+   * Autoreset mode (default `SameStep`). `NextStep` (Gymnasium's default): the ending step
+   * returns the episode's last observation and the next `step` resets that environment,
+   * ignoring its action (rewards 0, flags 0); the `final*` arrays are not written.
+   */
+  autoreset?: AutoresetMode;
 }
 
 /** N worlds of one task behind typed-array observations, actions and rewards. */
 export class VectorEnv {
-  /** Gymnasium-style metadata: the autoreset mode is `SameStep`. */
-  readonly metadata: { autoreset_mode: "SameStep"; render_modes: string[] } = {
-    autoreset_mode: "SameStep",
-    render_modes: [],
-  };
+  /** Gymnasium-style metadata: the autoreset mode (`SameStep` unless asked otherwise). */
+  readonly metadata: { autoreset_mode: AutoresetMode; render_modes: string[] };
   /** The task. */
   readonly task: Task;
   /** Number of environments. */
@@ -170,11 +174,15 @@ export class VectorEnv {
   readonly #useGrader: boolean;
   readonly #correction: "always" | "termination" | "never";
   readonly #grade: boolean;
+  readonly #pendingReset: Uint8Array | null;
 
   /** Builds the worlds and every buffer. */
   constructor(options: VectorEnvOptions) {
     const n = options.numEnvs;
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`numEnvs must be >= 1, got ${n}`);
+    const autoreset = options.autoreset ?? "SameStep";
+    this.metadata = { autoreset_mode: autoreset, render_modes: [] };
+    this.#pendingReset = autoreset === "NextStep" ? new Uint8Array(n) : null;
     this.task = options.task;
     this.numEnvs = n;
     const cfg = options.task.world;
@@ -234,12 +242,25 @@ export class VectorEnv {
   reset(): void {
     for (let i = 0; i < this.numEnvs; i++) this.#resetOne(i);
     this.episodeDone.fill(0);
+    this.#pendingReset?.fill(0);
   }
 
   /** Applies {@link VectorEnv.actions} to every environment; autoresets finished ones. */
   step(): void {
     const S = this.slots;
+    const pending = this.#pendingReset;
     for (let i = 0; i < this.numEnvs; i++) {
+      if (pending !== null && pending[i]) {
+        pending[i] = 0;
+        this.#resetOne(i);
+        this.rewards[i] = 0;
+        this.envRewards[i] = 0;
+        this.terminations[i] = 0;
+        this.truncations[i] = 0;
+        this.episodeDone[i] = 0;
+        this.eventCount[i] = 0;
+        continue;
+      }
       const w = this.worlds[i];
       const shaping = this.#shaping[i];
       shaping.before();
@@ -300,6 +321,11 @@ export class VectorEnv {
       this.episodeLength[i] = this.#lengths[i];
       this.episodeScore[i] = score;
       this.episodeSeed[i] = this.seeds[i];
+      if (pending !== null) {
+        pending[i] = 1;
+        this.#encode(i);
+        continue;
+      }
       this.#encodeInto(i, this.finalSlotObs, this.finalGlobalObs, this.finalSlotValid, S);
       this.#resetOne(i);
     }

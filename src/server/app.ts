@@ -33,6 +33,8 @@ import { openApiDocument, REFERENCE_ROUTES } from "./openapi.ts";
 import { allowedMethods, type ApiRoute, mountRoutes } from "../http/route_table.ts";
 import { OPENENV_ROUTES } from "./routes_openenv.ts";
 import { SEED_ROUTES } from "./routes_seed.ts";
+import { VECTOR_ROUTES } from "./routes_vector.ts";
+import { directStep } from "./direct_step.ts";
 import type { IngestHealth, ServerContext } from "./server_context.ts";
 import { SessionStore } from "./session_store.ts";
 import { WEB_ROUTES } from "../web/routes.ts";
@@ -41,6 +43,7 @@ import { WEB_ROUTES } from "../web/routes.ts";
 const SERVER_ROUTES: readonly ApiRoute<ServerContext>[] = [
   ...OPENENV_ROUTES,
   ...SEED_ROUTES,
+  ...VECTOR_ROUTES,
   ...REFERENCE_ROUTES,
   ...WEB_ROUTES, // the web console (src/web/): /web/, /web/watch, /web/leaderboard
 ];
@@ -199,9 +202,16 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
   });
 
   let reaper: ReturnType<typeof setInterval> | undefined;
+  const step = directStep(store, options.maxBodyBytes, options.bodyTimeoutSeconds * 1000);
+  const unexpected = (err: unknown) => {
+    metrics.recordError("internal");
+    console.error("unexpected error:", err instanceof Error ? err.message : String(err));
+    return Response.json({ detail: "Internal Server Error" }, { status: 500 });
+  };
   return {
     app,
-    fetch: (request: Request, info?: Deno.ServeHandlerInfo) => app.fetch(request, info),
+    fetch: (request: Request, info?: Deno.ServeHandlerInfo) =>
+      step(request, info)?.catch(unexpected) ?? app.fetch(request, info),
     store,
     metrics,
     options,

@@ -35,3 +35,4 @@ export type { Session, Transport } from "./session.ts";
 export type { ReplayWindowBody, SourceParams } from "./alert_source.ts";
 export type { ResetParams } from "./request_schemas.ts";
 export type { Transition } from "./wire.ts";
+export { MAX_VECTOR_ENVS, VECTOR_FRAME_SCHEMAS } from "./ws_vector.ts";

@@ -29,6 +29,7 @@ import {
   AGENT_HEADER,
   clientAddress,
   requestToken,
+  SESSION_HEADER,
   sessionForReset,
   sessionForUse,
   sessionHeaders,
@@ -130,13 +131,29 @@ export function httpStep(session: Session, action: unknown): Transition {
 export function stepHandler(
   format: (t: Transition) => unknown,
 ): ApiRoute<ServerContext>["handler"] {
-  return async (c, { store }) => {
-    const { action, session_id } = parseStepBody(await readJson(c.req.raw));
-    const session = sessionForUse(store, sessionRequest(c.req.raw, c.env, session_id));
-    const t = httpStep(session, action);
-    sessionHeaders(c, session);
-    return c.json(format(t));
-  };
+  return async (c, { store }) =>
+    stepResponse(await readJson(c.req.raw), c.req.raw, c.env, store, format);
+}
+
+/**
+ * One HTTP step, parsed body to response: the session (its token checked), the step and the
+ * JSON answer with the session header. Shared by the routed step routes and the direct
+ * `POST /step` (`direct_step.ts`); errors are thrown as {@link HttpError}s for the caller to
+ * answer. `env` is the connection info (`Deno.ServeHandlerInfo`: the client's address).
+ */
+export function stepResponse(
+  body: unknown,
+  request: Request,
+  env: unknown,
+  store: SessionStore,
+  format: (t: Transition) => unknown,
+): Response {
+  const { action, session_id } = parseStepBody(body);
+  const session = sessionForUse(store, sessionRequest(request, env, session_id));
+  const t = httpStep(session, action);
+  return new Response(JSON.stringify(format(t)), {
+    headers: { "content-type": "application/json", [SESSION_HEADER]: session.id },
+  });
 }
 
 /** The handler of a state route: the request's session state (truth only once it has ended). */

@@ -36,8 +36,8 @@ import { openenvResult } from "./wire.ts";
 
 /** What to do after a frame. */
 export interface FrameOutcome {
-  /** Text frame to send back, if any. */
-  reply?: string;
+  /** Frame to send back, if any (text, or binary for `/ws/vector`). */
+  reply?: string | Uint8Array;
   /** Close the socket (code 1000) after sending the reply. */
   close?: boolean;
 }

@@ -29,9 +29,10 @@ import type { Session } from "./session.ts";
 import { CapacityError, type SessionStore, type SocketLimits } from "./session_store.ts";
 import { errorFrame, type FrameOutcome, handleOpenEnvFrame } from "./ws_protocol.ts";
 import { handleTrainFrame } from "./ws_train.ts";
+import { handleVectorFrame } from "./ws_vector.ts";
 
 /** The protocols served over WebSocket. */
-export type SocketProtocol = "openenv" | "train" | "mcp";
+export type SocketProtocol = "openenv" | "train" | "mcp" | "vector";
 
 export type { SocketLimits };
 
@@ -62,7 +63,7 @@ export function frameBytes(data: unknown, max: number): number {
  */
 export function sendBounded(
   socket: WebSocket,
-  text: string,
+  text: string | Uint8Array,
   limits: SocketLimits,
   onViolation?: () => void,
 ): boolean {
@@ -96,7 +97,7 @@ export function isUpgrade(request: Request): boolean {
 function capacityFrame(protocol: SocketProtocol, err: CapacityError): string {
   const data = { active_sessions: err.activeSessions, max_sessions: err.maxSessions };
   if (protocol === "openenv") return errorFrame("CAPACITY_REACHED", err.message, data);
-  if (protocol === "train") {
+  if (protocol === "train" || protocol === "vector") {
     return JSON.stringify({
       type: "error",
       error: { code: "CAPACITY_REACHED", message: err.message, ...data },
@@ -109,7 +110,7 @@ function capacityFrame(protocol: SocketProtocol, err: CapacityError): string {
 function droppedFrame(protocol: SocketProtocol): string {
   const message = "Session closed by the server (idle timeout or shutdown)";
   if (protocol === "openenv") return errorFrame("SESSION_ERROR", message);
-  if (protocol === "train") {
+  if (protocol === "train" || protocol === "vector") {
     return JSON.stringify({ type: "error", error: { code: "SESSION_EXPIRED", message } });
   }
   return JSON.stringify(rpcError(null, RPC.SERVER_ERROR, message));
@@ -144,6 +145,7 @@ const HANDLERS: Record<
   openenv: handleOpenEnvFrame,
   train: handleTrainFrame,
   mcp: mcpFrame,
+  vector: handleVectorFrame,
 };
 
 /**

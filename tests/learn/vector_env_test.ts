@@ -15,7 +15,7 @@ import {
 } from "../../src/learn/features.ts";
 import { VectorEnv } from "../../src/learn/vector_env.ts";
 import { Rng } from "../../src/rng.ts";
-import { gradeEpisode, makeEnv, TASKS } from "../../tasks/registry.ts";
+import { getTask, gradeEpisode, makeEnv, TASKS } from "../../tasks/registry.ts";
 
 /** Random decisions with at most `budget` INVESTIGATE, written into `out[off..off+n)`. */
 function randomCodes(rng: Rng, n: number, budget: number, out: Int8Array, off: number): void {
@@ -150,4 +150,33 @@ Deno.test("VectorEnv draws training seeds below the limit, reproducibly", () => 
   assert.deepEqual(a.seeds, b.seeds);
   for (const s of a.seeds) assert.ok(s >= 0 && s < 1_000_000 && Number.isInteger(s));
   assert.deepEqual(a.slotObs, b.slotObs);
+});
+
+Deno.test("VectorEnv NextStep: the ending step keeps the last observation, the next one resets", () => {
+  const vec = new VectorEnv({
+    task: getTask("easy"),
+    numEnvs: 2,
+    seed: 4,
+    reward: "env",
+    autoreset: "NextStep",
+  });
+  assert.equal(vec.metadata.autoreset_mode, "NextStep");
+  vec.reset();
+  vec.actions.fill(3);
+  let ended = -1;
+  for (let t = 0; t < 200 && ended < 0; t++) {
+    vec.step();
+    if (vec.episodeDone[0]) ended = t;
+  }
+  assert.ok(ended >= 0);
+  assert.ok(vec.terminations[0] || vec.truncations[0]);
+  const seed = vec.seeds[0], lastObs = vec.slotObs.slice(0, vec.slots * 33);
+  assert.equal(vec.episodeSeed[0], seed); // not reset yet: the running seed is the ended one's
+  assert.ok(lastObs.some((x) => x !== 0));
+  vec.actions.fill(0); // ignored for env 0 on the resetting step
+  vec.step();
+  assert.equal(vec.rewards[0], 0);
+  assert.equal(vec.terminations[0] + vec.truncations[0] + vec.episodeDone[0], 0);
+  assert.notEqual(vec.seeds[0], seed);
+  assert.equal(vec.worlds[0].tick, 0);
 });

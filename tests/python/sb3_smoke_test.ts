@@ -4,7 +4,9 @@
  * - `wire_env_check.py`: Gymnasium's `check_env` on the adapter for every task, encoding, masks,
  *   seeding, errors, the Python task table against the TypeScript registry, and the rule
  *   baseline over the wire against its in-process scores;
- * - `sb3_smoke.py`: a short Stable-Baselines3 PPO training (`examples/train_external.py`).
+ * - `sb3_smoke.py`: a short Stable-Baselines3 PPO training (`examples/train_external.py`), over
+ *   `/ws` and over `/ws/vector`;
+ * - `vector_env_check.py`: the vector adapter (`/ws/vector`) against the `/ws` adapter.
  *
  * Without `.venv/bin/python` (created by `.ci/setup-python`) the tests are ignored with a
  * message, except under `ALERT_TRIAGE_CI=1`, where they fail.
@@ -135,6 +137,36 @@ Deno.test({
         const seconds = (performance.now() - t0) / 1000;
         assert.match(out, /^OK sb3 smoke/m);
         console.log(out.trim().split("\n").at(-1), `(${seconds.toFixed(1)} s with startup)`);
+      });
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "python vector adapter: byte parity with /ws, Gymnasium vector conventions, SB3 VecEnv",
+  ignore: !PYTHON_READY && !CI,
+  async fn() {
+    assert.ok(PYTHON_READY, `${PYTHON} missing under ALERT_TRIAGE_CI=1: run .ci/setup-python`);
+    await withServer(async (url) => {
+      const out = await runPython(["tests/python/vector_env_check.py", url], 120_000);
+      assert.match(out, /^OK$/m);
+    });
+  },
+});
+
+Deno.test({
+  name: "python vector adapter: Stable-Baselines3 PPO trains over /ws/vector (smoke)",
+  ignore: !PYTHON_READY && !CI,
+  async fn() {
+    assert.ok(PYTHON_READY, `${PYTHON} missing under ALERT_TRIAGE_CI=1: run .ci/setup-python`);
+    const dir = await Deno.makeTempDir({ prefix: "alert-triage-sb3v-" });
+    try {
+      await withServer(async (url) => {
+        const out = await runPython(["tests/python/sb3_smoke.py", url, dir, "4096", "8"], 150_000);
+        assert.match(out, /^OK sb3 smoke \(vector x8\)/m);
+        console.log(out.trim().split("\n").at(-1));
       });
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -58,8 +58,8 @@ Deno.test("every documented operation is served (no 404 or 405 for its method)",
     const doc = await (await server.fetch(new Request("http://x/openapi.json"))).json();
     const operations = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, item]) => Object.keys(item).map((method) => [method, path]));
-    equal(operations.length, 24); // + POST /v2/enqueue, POST /ingest/alerts/pagerduty/v2/enqueue, and
-    // GET /web/api/leaderboard, /web/api/watch (src/web/routes.ts)
+    equal(operations.length, 25); // + POST /v2/enqueue, POST /ingest/alerts/pagerduty/v2/enqueue,
+    // GET /web/api/leaderboard, /web/api/watch (src/web/routes.ts) and GET /ws/vector
     for (const [method, template] of operations) {
       const path = template.replace("{task_id}", "easy").replace("{format}", "generic");
       const res = await server.fetch(

@@ -1,0 +1,369 @@
+/**
+ * `deno task bench:wire`: every transport of the server in one run, one table.
+ *
+ * Rows: HTTP `POST /step` (ours, a bare `Deno.serve` ceiling that parses the same request and
+ * answers a same-size JSON body, and the openenv-core 0.3.0 echo reference), WebSocket
+ * lock-step (`/ws`: ours and the reference), the vectorised protocol (`/ws/vector`) at
+ * N = 1, 16, 64, 256 from Deno (`RemoteVectorEnv`, raw frames) and from Python (the Gymnasium
+ * `AlertTriageVectorEnv`, encoding included), the Python lock-step Gymnasium env over `/ws`,
+ * and, for the in-process figure, the public object API (`makeEnv` + `step({decisions})`,
+ * hard, random valid policy) against Gymnasium's CartPole-v1 (`benchmark_step`). Columns:
+ * env-steps/s (median over interleaved rounds), N / p50 frame time (the rate without the
+ * stalls other processes cause: a contention check), p50/p99 milliseconds per frame (all rounds),
+ * and the server's CPU time per env-step (from `/proc/<pid>/stat` of the server process,
+ * 10 ms ticks summed over all rounds). Every server is a separate process; the load of the
+ * machine is printed (it is shared: compare rows of the same run, not across runs).
+ *
+ * ```sh
+ * deno task bench:wire [--seconds 2] [--rounds 3] [--python .venv/bin/python] [--json]
+ * # --allow-all: Deno reads /proc/<pid>/stat (server CPU) only with all permissions
+ * ```
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { RemoteVectorEnv } from "../../src/learn/remote_vector_env.ts";
+import { measureStepsPerSecond } from "../../src/eval/throughput.ts";
+import { Rng } from "../../src/rng.ts";
+import { spawnServer } from "./spawn.ts";
+import { LeanSocket, spawnReference } from "./bench_ws.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    seconds: { type: "string", default: "2" },
+    rounds: { type: "string", default: "3" },
+    python: { type: "string", default: ".venv/bin/python" },
+    json: { type: "boolean", default: false },
+  },
+});
+const WINDOW = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
+const PY = values.python;
+const ROOT = new URL("../../", import.meta.url).pathname;
+const VECTOR_NS = [1, 16, 64, 256];
+
+/** One measured window. */
+interface Window {
+  envSteps: number;
+  seconds: number;
+  frameMs: number[];
+  serverCpu: number;
+}
+
+/** A row of the table, accumulated over the rounds. */
+interface Row {
+  transport: string;
+  client: string;
+  server: string;
+  n: number;
+  windows: Window[];
+  pythonPercentiles?: { p50: number; p99: number }[];
+}
+
+const ticks = 100; // USER_HZ
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / ticks;
+  } catch {
+    return NaN;
+  }
+}
+
+type Frame = () => Promise<number>; // one frame; resolves to the env-steps it carried
+
+async function timed(frame: Frame, pid: number): Promise<Window> {
+  for (let i = 0; i < 30; i++) await frame();
+  const frameMs: number[] = [];
+  let envSteps = 0;
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  const end = t0 + WINDOW * 1000;
+  for (;;) {
+    const a = performance.now();
+    if (a >= end) break;
+    envSteps += await frame();
+    frameMs.push(performance.now() - a);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return { envSteps, seconds, frameMs, serverCpu: cpuSeconds(pid) - cpu0 };
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+};
+const median = (xs: number[]) => quantile(xs, 0.5);
+
+async function post(url: string, body: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text}`);
+  return text;
+}
+
+function oursHttp(url: string): Frame {
+  let done = true, seed = 0;
+  const H = { "X-Session-Id": "bench-wire" };
+  return async () => {
+    if (done) await post(url + "/reset", `{"seed":${seed++},"task_id":"hard"}`, H);
+    done = JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}', H)).done;
+    return 1;
+  };
+}
+
+function bareHttp(url: string): Frame {
+  return async () => {
+    JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}'));
+    return 1;
+  };
+}
+
+function refHttp(url: string): Frame {
+  return async () => {
+    JSON.parse(await post(url + "/step", '{"action":{"message":"hello"}}'));
+    return 1;
+  };
+}
+
+async function oursWs(url: string): Promise<[Frame, () => Promise<void>]> {
+  const ws = await LeanSocket.open(url.replace(/^http/, "ws") + "/ws");
+  let done = true, seed = 0;
+  const frame = async () => {
+    if (done) await ws.request({ type: "reset", data: { seed: seed++, task_id: "hard" } });
+    const r = await ws.request({ type: "step", data: { decisions: [] } });
+    if (r.type !== "observation") throw new Error(JSON.stringify(r));
+    done = r.data.done;
+    return 1;
+  };
+  return [frame, () => ws.close()];
+}
+
+async function refWs(url: string): Promise<[Frame, () => Promise<void>]> {
+  const ws = await LeanSocket.open(url.replace(/^http/, "ws") + "/ws");
+  await ws.request({ type: "reset", data: {} });
+  const frame = async () => {
+    const r = await ws.request({ type: "step", data: { message: "hello" } });
+    if (r.type !== "observation") throw new Error(JSON.stringify(r));
+    return 1;
+  };
+  return [frame, () => ws.close()];
+}
+
+async function vectorDeno(url: string, n: number): Promise<[Frame, () => Promise<void>]> {
+  const vec = await RemoteVectorEnv.connect(url, {
+    taskId: "hard",
+    numEnvs: n,
+    seed: 0,
+    features: false,
+  });
+  await vec.reset();
+  const rng = new Rng(1);
+  const pool = Array.from({ length: 16 }, () => {
+    const a = new Int8Array(vec.actions.length);
+    for (let i = 0; i < a.length; i++) a[i] = rng.int(4);
+    return a;
+  });
+  let k = 0;
+  const frame = async () => {
+    vec.actions.set(pool[k++ & 15]);
+    await vec.step();
+    return n;
+  };
+  return [frame, () => Promise.resolve(vec.close())];
+}
+
+async function python(url: string, mode: string, pid: number): Promise<[Window, number, number]> {
+  const cpu0 = cpuSeconds(pid);
+  const out = await new Deno.Command(PY, {
+    args: ["scripts/server/bench_wire_client.py", url, mode, String(WINDOW)],
+    cwd: ROOT,
+    env: { NO_PROXY: "127.0.0.1,localhost", no_proxy: "127.0.0.1,localhost" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  const r = JSON.parse(new TextDecoder().decode(out.stdout));
+  const w = { envSteps: r.env_steps, seconds: r.seconds, frameMs: [], serverCpu: 0 };
+  w.serverCpu = cpuSeconds(pid) - cpu0;
+  return [w, r.p50_ms, r.p99_ms];
+}
+
+async function cartpole(): Promise<number> {
+  const out = await new Deno.Command(PY, {
+    args: ["bench/cartpole_gymnasium.py", "--seconds", String(WINDOW)],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return JSON.parse(new TextDecoder().decode(out.stdout)).runs[0].steps_per_second;
+}
+
+function loadAverage(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
+}
+
+if (import.meta.main) {
+  const started = new Date().toISOString();
+  const loadBefore = loadAverage();
+  const ours = await spawnServer({ ALERT_TRIAGE_MAX_SESSIONS: "64" });
+  const oursPid = ours.process.pid;
+  const ref = await spawnReference(PY);
+  // A real /step reply, for the bare ceiling's answer size.
+  const H = { "X-Session-Id": "bench-size" };
+  await post(ours.url + "/reset", '{"seed":1,"task_id":"hard"}', H);
+  const sample = await post(ours.url + "/step", '{"action":{"decisions":[]}}', H);
+  const bodyFile = await Deno.makeTempFile({ suffix: ".json" });
+  await Deno.writeTextFile(bodyFile, sample);
+  const bare = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", "scripts/server/bare_ceiling.ts", bodyFile],
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const bareReader = bare.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!/Listening on (http:\/\/[^/]+)/.test(seen)) {
+    const { value, done } = await bareReader.read();
+    if (done) throw new Error(`bare ceiling did not start: ${seen}`);
+    seen += value;
+  }
+  const bareUrl = /Listening on (http:\/\/[^/]+)/.exec(seen)![1];
+  (async () => {
+    while (!(await bareReader.read()).done) { /* drain */ }
+  })().catch(() => {});
+
+  const rows: Row[] = [];
+  const row = (transport: string, client: string, server: string, n: number) => {
+    let r = rows.find((x) =>
+      x.transport === transport && x.client === client && x.server === server && x.n === n
+    );
+    if (!r) rows.push(r = { transport, client, server, n, windows: [] });
+    return r;
+  };
+  const closers: (() => Promise<void>)[] = [];
+  const inProcess: number[] = [];
+  const cartpoles: number[] = [];
+  try {
+    const [oWs, c1] = await oursWs(ours.url);
+    const [rWs, c2] = await refWs(ref.url);
+    closers.push(c1, c2);
+    const vectors: [number, Frame][] = [];
+    for (const n of VECTOR_NS) {
+      const [f, c] = await vectorDeno(ours.url, n);
+      vectors.push([n, f]);
+      closers.push(c);
+    }
+    const deno: [string, string, number, Frame, number][] = [
+      ["HTTP /step", "alert-triage", 1, oursHttp(ours.url), oursPid],
+      ["HTTP /step", "bare Deno.serve ceiling", 1, bareHttp(bareUrl), bare.pid],
+      ["HTTP /step", "openenv-core echo", 1, refHttp(ref.url), ref.pid],
+      ["WS lock-step /ws", "alert-triage", 1, oWs, oursPid],
+      ["WS lock-step /ws", "openenv-core echo", 1, rWs, ref.pid],
+      ...vectors.map(([n, f]) =>
+        ["vector WS /ws/vector", "alert-triage", n, f, oursPid] as [
+          string,
+          string,
+          number,
+          Frame,
+          number,
+        ]
+      ),
+    ];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [transport, server, n, frame, pid] of deno) {
+        row(transport, "Deno", server, n).windows.push(await timed(frame, pid));
+      }
+      for (const mode of ["lockstep", ...VECTOR_NS.map((n) => `vector:${n}`)]) {
+        const [w, p50, p99] = await python(ours.url, mode, oursPid);
+        const n = mode === "lockstep" ? 1 : Number(mode.split(":")[1]);
+        const r = row(
+          mode === "lockstep" ? "WS lock-step /ws" : "vector WS /ws/vector",
+          "Python",
+          "alert-triage",
+          n,
+        );
+        r.windows.push(w);
+        (r.pythonPercentiles ??= []).push({ p50, p99 });
+      }
+      cartpoles.push(await cartpole());
+      inProcess.push(
+        measureStepsPerSecond("hard", "object", { durationMs: WINDOW * 1000, seed: 1 + round })
+          .steps_per_second,
+      );
+      console.error(`round ${round + 1}/${ROUNDS} done`);
+    }
+  } finally {
+    for (const close of closers) await close().catch(() => {});
+    await ours.stop();
+    await ref.stop();
+    bare.kill();
+    await bare.status;
+    await Deno.remove(bodyFile);
+  }
+
+  const rate = (r: Row) => median(r.windows.map((w) => w.envSteps / w.seconds));
+  const get = (transport: string, client: string, server: string, n = 1) =>
+    rows.find((r) =>
+      r.transport === transport && r.client === client && r.server === server && r.n === n
+    )!;
+  const lines: string[] = [];
+  lines.push(
+    `bench:wire ${started}; ${ROUNDS} interleaved rounds of ${WINDOW} s; load average before ` +
+      `${loadBefore}, after ${loadAverage()}; ${navigator.hardwareConcurrency} logical CPUs; ` +
+      `Deno ${Deno.version.deno}`,
+    "",
+    "| transport | client | server | N | env-steps/s | N / p50 frame | p50 ms/frame | p99 ms/frame | server CPU µs/env-step |",
+    "| --- | --- | --- | --: | --: | --: | --: | --: | --: |",
+  );
+  const f0 = (x: number) => Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "n/a";
+  const f2 = (x: number) => Number.isFinite(x) ? x.toFixed(2) : "n/a";
+  for (const r of rows) {
+    const ms = r.windows.flatMap((w) => w.frameMs);
+    const p50 = r.pythonPercentiles ? median(r.pythonPercentiles.map((p) => p.p50)) : median(ms);
+    const p99 = r.pythonPercentiles
+      ? median(r.pythonPercentiles.map((p) => p.p99))
+      : quantile(ms, 0.99);
+    const steps = r.windows.reduce((s, w) => s + w.envSteps, 0);
+    const cpu = r.windows.reduce((s, w) => s + w.serverCpu, 0);
+    lines.push(
+      `| ${r.transport} | ${r.client} | ${r.server} | ${r.n} | ${f0(rate(r))} | ` +
+        `${f0((r.n / p50) * 1000)} | ${f2(p50)} | ` +
+        `${f2(p99)} | ${f2((cpu / steps) * 1e6)} |`,
+    );
+  }
+  const cp = median(cartpoles), ip = median(inProcess);
+  lines.push(
+    `| in-process object API (hard, random) | Deno | (none) | 1 | ${f0(ip)} | | | | |`,
+    `| in-process CartPole-v1 (benchmark_step) | Python | (none) | 1 | ${f0(cp)} | | | | |`,
+  );
+  const httpOurs = rate(get("HTTP /step", "Deno", "alert-triage"));
+  const httpBare = rate(get("HTTP /step", "Deno", "bare Deno.serve ceiling"));
+  const wsOurs = rate(get("WS lock-step /ws", "Deno", "alert-triage"));
+  const wsRef = rate(get("WS lock-step /ws", "Deno", "openenv-core echo"));
+  const py64 = rate(get("vector WS /ws/vector", "Python", "alert-triage", 64));
+  const pyLock = rate(get("WS lock-step /ws", "Python", "alert-triage"));
+  const deno256 = rate(get("vector WS /ws/vector", "Deno", "alert-triage", 256));
+  lines.push(
+    "",
+    `Targets: vector Python N=64 ${f0(py64)} env-steps/s (>= 100,000), ` +
+      `${(py64 / pyLock).toFixed(1)}x the Python lock-step client (>= 20x); ` +
+      `vector Deno N=256 ${f0(deno256)} (>= 500,000); ` +
+      `in-process ${(ip / cp).toFixed(1)}x CartPole (>= 10x, 5x at minimum); ` +
+      `HTTP /step ${(100 * httpOurs / httpBare).toFixed(0)}% of the bare ceiling (>= 70%); ` +
+      `WS lock-step ${(wsOurs / wsRef).toFixed(1)}x the openenv-core echo server (>= 5x).`,
+  );
+  if (values.json) console.log(JSON.stringify({ started, rows, cartpoles, inProcess }));
+  else console.log(lines.join("\n"));
+}

@@ -1,0 +1,72 @@
+/**
+ * `POST /step` without the router: the OpenEnv step is the one hot HTTP request, so
+ * {@link directStep} answers it before Hono (no middleware chain, no context object, no route
+ * match) with exactly what the `/step` route answers: the same function (`stepResponse` of
+ * `routes_openenv.ts`, which checks the session's token), the same streaming body read with its
+ * size limit and deadline (`readBodyLimited`), the same JSON error bodies and statuses, the same
+ * metrics. It takes only requests whose `Content-Length` is within the body limit (anything else, a chunked body for instance, goes through Hono and
+ * its body-limit middleware). `tests/server/direct_step_test.ts` checks that both paths answer
+ * byte for byte alike. Anything added to the app as middleware must also be applied here.
+ *
+ * @example
+ * ```ts
+ * import { createApp } from "./app.ts";
+ * const server = createApp();
+ * const res = await server.fetch(new Request("http://x/step", { method: "POST", body: "{}",
+ *   headers: { "content-type": "application/json", "content-length": "2" } }));
+ * console.assert(res.status === 422);
+ * server.close();
+ * ```
+ *
+ * @module
+ */
+import { parseJsonBytes, readBodyLimited } from "./body.ts";
+import { HttpError } from "./http_errors.ts";
+import { stepResponse } from "./routes_openenv.ts";
+import type { SessionStore } from "./session_store.ts";
+import { openenvResult } from "./wire.ts";
+
+/** The path of a request URL (no query), without building a `URL`. */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  if (start < 0) return "/";
+  const q = url.indexOf("?", start), h = url.indexOf("#", start);
+  const end = q < 0 ? (h < 0 ? url.length : h) : q;
+  return url.slice(start, end);
+}
+
+/** The JSON error answer of the app's error handler for an {@link HttpError}. */
+export function httpErrorResponse(err: HttpError): Response {
+  const headers = new Headers(err.headers);
+  headers.set("content-type", "application/json");
+  return new Response(JSON.stringify({ detail: err.detail }), { status: err.status, headers });
+}
+
+/**
+ * A handler answering `POST /step` directly, or returning null for every other request (and
+ * for a step without a usable `Content-Length`).
+ */
+export function directStep(
+  store: SessionStore,
+  maxBodyBytes: number,
+  bodyTimeoutMs: number,
+): (request: Request, info?: Deno.ServeHandlerInfo) => Promise<Response> | null {
+  const step = async (request: Request, info?: Deno.ServeHandlerInfo): Promise<Response> => {
+    try {
+      const body = parseJsonBytes(await readBodyLimited(request, maxBodyBytes, bodyTimeoutMs));
+      return stepResponse(body, request, info, store, openenvResult);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      store.metrics.recordError(err.code);
+      return httpErrorResponse(err);
+    }
+  };
+  return (request, info) => {
+    if (request.method !== "POST" || pathOf(request.url) !== "/step") return null;
+    const length = request.headers.get("content-length");
+    if (length === null || !/^\d{1,10}$/.test(length) || Number(length) > maxBodyBytes) {
+      return null;
+    }
+    return step(request, info);
+  };
+}

@@ -1,0 +1,219 @@
+/**
+ * The vectorised protocol of `/ws/vector`: one WebSocket session holds N environments of one
+ * task and one binary frame steps all of them (the frames are in `src/learn/vector_wire.ts`).
+ *
+ * Text frames (JSON), client -> server:
+ * - `{"type": "open", "task_id": "hard", "num_envs": 64, "seed": 0, "autoreset_mode":
+ *   "NextStep"}` (optional `seed_limit`, default 1,000,000: episode seeds are drawn from
+ *   `[0, seed_limit)` by a stream seeded with `seed`, exactly like the in-process `VectorEnv`);
+ *   answered by `{"type": "opened", "protocol", "task_id", "num_envs", "slots",
+ *   "autoreset_mode", "seed", "seed_limit", "services", "k", "horizon", "max_queue"}`;
+ * - `{"type": "reset"}` or `{"type": "reset", "seed": 7}` (restart the seed stream): answered
+ *   by a binary reset reply;
+ * - `{"type": "close"}`: closes the socket.
+ *
+ * Binary frames: a step request, answered by a binary step reply. Every problem is answered by
+ * `{"type": "error", "error": {"code", "message"}}` and changes nothing; codes
+ * `INVALID_JSON`, `VALIDATION_ERROR`, `UNKNOWN_TYPE`, `UNKNOWN_TASK`, `NOT_OPEN`, `NOT_RESET`,
+ * `INVALID_FRAME`. Errors never close the socket.
+ *
+ * Rewards are the environment's own; the grader's score (computed from the hidden truth) is
+ * sent only for episodes that have ended, as on the other transports.
+ *
+ * @example
+ * ```ts
+ * import { Metrics } from "./metrics.ts";
+ * import { SessionStore } from "./session_store.ts";
+ * import { handleVectorFrame } from "./ws_vector.ts";
+ * const store = new SessionStore({ maxSessions: 4, sessionIdleSeconds: 0, defaultTask: "easy",
+ *   now: () => 0 }, new Metrics());
+ * const s = store.create("ws");
+ * const out = handleVectorFrame('{"type":"open","task_id":"hard","num_envs":2}', s, store);
+ * console.assert(typeof out.reply === "string" && out.reply.includes('"opened"'));
+ * ```
+ *
+ * @module
+ */
+import { z } from "zod";
+import { MAX_SEED } from "../rng.ts";
+import { getTask, UnknownTaskError } from "../../tasks/registry.ts";
+import { type AutoresetMode, WorldBatch } from "../learn/world_batch.ts";
+import {
+  decodeStepRequest,
+  FinalObservations,
+  FrameWriter,
+  VECTOR_PROTOCOL,
+} from "../learn/vector_wire.ts";
+import { describe, isObject } from "./body.ts";
+import type { Session } from "./session.ts";
+import type { SessionStore } from "./session_store.ts";
+import type { FrameOutcome } from "./ws_protocol.ts";
+
+/** Most environments one vector session may hold. */
+export const MAX_VECTOR_ENVS = 1024;
+
+/** The `open` frame. */
+export const VectorOpenSchema = z.object({
+  type: z.literal("open"),
+  task_id: z.string().min(1).max(64).optional(),
+  num_envs: z.number().int().min(1).max(MAX_VECTOR_ENVS),
+  seed: z.number().int().min(0).max(MAX_SEED).optional(),
+  seed_limit: z.number().int().min(1).max(2 ** 32).optional(),
+  autoreset_mode: z.enum(["NextStep", "SameStep"]).optional(),
+}).strict();
+
+/** The `reset` frame. */
+export const VectorResetSchema = z.object({
+  type: z.literal("reset"),
+  seed: z.number().int().min(0).max(MAX_SEED).optional(),
+}).strict();
+
+/** JSON Schemas of the text frames a client sends (the binary frames are in the README). */
+export const VECTOR_FRAME_SCHEMAS: Record<string, unknown> = {
+  open: z.toJSONSchema(VectorOpenSchema),
+  reset: z.toJSONSchema(VectorResetSchema),
+  close: z.toJSONSchema(z.object({ type: z.literal("close") }).strict()),
+};
+
+/** What one vector socket holds. */
+interface VectorState {
+  batch: WorldBatch;
+  writer: FrameWriter;
+  finals: FinalObservations | null;
+  capture: ((env: number) => void) | undefined;
+  ready: boolean;
+}
+
+const STATES = new WeakMap<Session, VectorState>();
+
+function vectorError(code: string, message: string): FrameOutcome {
+  return { reply: JSON.stringify({ type: "error", error: { code, message } }) };
+}
+
+function failed(store: SessionStore, label: string, code: string, message: string) {
+  store.metrics.recordError(label);
+  return vectorError(code, message);
+}
+
+function zodMessage(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const path = issue.path.length ? issue.path.join(".") : "frame";
+  if (issue.code === "unrecognized_keys") return `${issue.keys[0]}: unknown field`;
+  return `${path}: ${issue.message}`;
+}
+
+function open(frame: unknown, session: Session, store: SessionStore): FrameOutcome {
+  const parsed = VectorOpenSchema.safeParse(frame);
+  if (!parsed.success) {
+    return failed(store, "validation", "VALIDATION_ERROR", zodMessage(parsed.error));
+  }
+  const p = parsed.data;
+  const taskId = p.task_id ?? session.taskId;
+  let task;
+  try {
+    task = getTask(taskId);
+  } catch (err) {
+    if (!(err instanceof UnknownTaskError)) throw err;
+    return failed(store, "unknown_task", "UNKNOWN_TASK", err.message);
+  }
+  const autoreset: AutoresetMode = p.autoreset_mode ?? "NextStep";
+  const seed = p.seed ?? 0;
+  const seedLimit = p.seed_limit ?? 1_000_000;
+  const batch = new WorldBatch({ task, numEnvs: p.num_envs, seed, seedLimit, autoreset });
+  const finals = autoreset === "SameStep"
+    ? new FinalObservations(p.num_envs, task.world.maxQueue)
+    : null;
+  STATES.set(session, {
+    batch,
+    writer: new FrameWriter(),
+    finals,
+    capture: finals ? (i) => finals.capture(batch.worlds[i]) : undefined,
+    ready: false,
+  });
+  const w = task.world;
+  return {
+    reply: JSON.stringify({
+      type: "opened",
+      protocol: VECTOR_PROTOCOL,
+      task_id: task.id,
+      num_envs: p.num_envs,
+      slots: batch.slots,
+      autoreset_mode: autoreset,
+      seed,
+      seed_limit: seedLimit,
+      services: w.services.map((s) => ({ name: s.name, depends_on: s.dependsOn })),
+      k: w.k,
+      horizon: w.horizon,
+      max_queue: w.maxQueue,
+    }),
+  };
+}
+
+function step(raw: ArrayBuffer | Uint8Array, state: VectorState, store: SessionStore) {
+  if (!state.ready) {
+    return failed(store, "episode_not_running", "NOT_RESET", "Send a reset frame before stepping");
+  }
+  const { batch } = state;
+  const bytes = raw instanceof Uint8Array ? raw : new Uint8Array(raw);
+  const actions = decodeStepRequest(bytes, batch.numEnvs, batch.slots);
+  if (typeof actions === "string") return failed(store, "validation", "INVALID_FRAME", actions);
+  state.finals?.clear();
+  batch.step(actions, state.capture);
+  return { reply: state.writer.step(batch.worlds, batch, state.finals).slice() };
+}
+
+/** Handles one frame of a `/ws/vector` session (see the module doc). */
+export function handleVectorFrame(
+  raw: unknown,
+  session: Session,
+  store: SessionStore,
+): FrameOutcome {
+  const state = STATES.get(session);
+  if (typeof raw !== "string") {
+    if (!(raw instanceof ArrayBuffer) && !(raw instanceof Uint8Array)) {
+      return failed(store, "validation", "INVALID_FRAME", "Unsupported frame type");
+    }
+    if (!state) {
+      return failed(store, "session_error", "NOT_OPEN", "Send an open frame first");
+    }
+    store.touch(session);
+    return step(raw, state, store);
+  }
+  let frame: unknown;
+  try {
+    frame = JSON.parse(raw);
+  } catch (err) {
+    const reason = err instanceof SyntaxError ? err.message : "too deeply nested";
+    return failed(store, "invalid_json", "INVALID_JSON", `Invalid JSON: ${reason}`);
+  }
+  if (!isObject(frame)) {
+    return failed(store, "validation", "VALIDATION_ERROR", "A frame must be a JSON object");
+  }
+  store.touch(session);
+  switch (frame.type) {
+    case "open":
+      return open(frame, session, store);
+    case "reset": {
+      if (!state) return failed(store, "session_error", "NOT_OPEN", "Send an open frame first");
+      const parsed = VectorResetSchema.safeParse(frame);
+      if (!parsed.success) {
+        return failed(store, "validation", "VALIDATION_ERROR", zodMessage(parsed.error));
+      }
+      state.batch.reset(parsed.data.seed);
+      state.ready = true;
+      store.metrics.recordReset(state.batch.task.id);
+      return { reply: state.writer.reset(state.batch.worlds, state.batch.seeds).slice() };
+    }
+    case "close":
+      return { close: true };
+    default:
+      return failed(
+        store,
+        "unknown_type",
+        "UNKNOWN_TYPE",
+        `Unknown message type: ${
+          describe(frame.type)
+        } (expected open, reset, close or a binary step)`,
+      );
+  }
+}

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""Checks of the vector adapter (``/ws/vector``) against a running server (plain asserts).
+
+Usage: ``vector_env_check.py URL``. Checks: on fixed seeds, every observation vector of
+:class:`AlertTriageVectorEnv` (both autoreset modes) is byte-identical to the one
+:class:`AlertTriageWireEnv` gets over ``/ws`` for the same episode seed and actions, and so are
+rewards, flags and task scores; Gymnasium's vector conventions hold (batched spaces contain
+what is returned, ``reset(seed)`` determinism, fresh arrays per call, the
+``RecordEpisodeStatistics`` vector wrapper, ``autoreset_mode`` metadata); bad actions raise and
+server errors surface as ``ServerError``; the SB3 ``VecEnv`` adapter steps and reports
+terminal observations. Prints ``OK``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "python"))
+
+import numpy as np  # noqa: E402
+from gymnasium.vector import AutoresetMode  # noqa: E402
+from gymnasium.wrappers.vector import RecordEpisodeStatistics  # noqa: E402
+
+from alert_triage_gym import AlertTriageWireEnv, ServerError  # noqa: E402
+from alert_triage_gym.vector import AlertTriageSB3VecEnv, AlertTriageVectorEnv  # noqa: E402
+
+
+def wire_score(score: float) -> float:
+    """The /ws transports report the grader score as toWireScore does (3 decimals, in
+    [0.001, 0.999]); the vector protocol sends it exactly, like the in-process VectorEnv."""
+    return min(0.999, max(0.001, float(np.floor(score * 1000 + 0.5)) / 1000))
+
+
+def check_matches_single(url: str, task: str, mode: AutoresetMode, n: int, steps: int) -> None:
+    """Vector env == N single envs over /ws, byte for byte, on the same seeds and actions."""
+    venv = AlertTriageVectorEnv(url, task_id=task, num_envs=n, autoreset_mode=mode)
+    singles = [AlertTriageWireEnv(url, task_id=task) for _ in range(n)]
+    rng = np.random.default_rng(7)
+    try:
+        obs, info = venv.reset(seed=21)
+        for i, env in enumerate(singles):
+            o, _ = env.reset(seed=int(info["seed"][i]))
+            assert o.tobytes() == obs[i].tobytes(), f"reset obs differs for env {i}"
+        pending = np.zeros(n, dtype=bool)
+        ended = 0
+        for t in range(steps):
+            actions = rng.integers(0, 4, size=(n, venv.slots))
+            obs, rewards, term, trunc, info = venv.step(actions)
+            assert venv.observation_space.contains(obs)
+            for i, env in enumerate(singles):
+                if pending[i]:  # NextStep: this step reset env i
+                    o, _ = env.reset(seed=int(info["seed"][i]))
+                    assert rewards[i] == 0 and not term[i] and not trunc[i]
+                    assert o.tobytes() == obs[i].tobytes(), f"t={t} env {i}: reset obs differs"
+                    pending[i] = False
+                    continue
+                o, r, te, tr, inf = env.step(actions[i])
+                assert (te, tr) == (bool(term[i]), bool(trunc[i])), (t, i, te, tr)
+                assert abs(r - rewards[i]) < 1e-9, (t, i, r, rewards[i])
+                if te or tr:
+                    ended += 1
+                    assert info["_task_score"][i]
+                    assert abs(wire_score(info["task_score"][i]) - inf["task_score"]) < 1e-9
+                    if mode == AutoresetMode.NEXT_STEP:
+                        assert o.tobytes() == obs[i].tobytes(), f"t={t} env {i}: last obs"
+                        pending[i] = True
+                    else:
+                        assert o.tobytes() == info["final_obs"][i].tobytes(), f"t={t} final"
+                        o2, _ = env.reset(seed=int(info["seed"][i]))
+                        assert o2.tobytes() == obs[i].tobytes(), f"t={t} env {i}: new episode"
+                else:
+                    assert o.tobytes() == obs[i].tobytes(), f"t={t} env {i}: obs differs"
+        assert ended >= n, ended
+    finally:
+        venv.close()
+        for env in singles:
+            env.close()
+
+
+def check_gymnasium_conventions(url: str) -> None:
+    """Spaces, metadata, seeding, fresh arrays, the vector RecordEpisodeStatistics wrapper."""
+    venv = AlertTriageVectorEnv(url, task_id="easy", num_envs=4)
+    try:
+        assert venv.metadata["autoreset_mode"] == AutoresetMode.NEXT_STEP
+        assert venv.observation_space.shape == (4, venv.single_observation_space.shape[0])
+        assert venv.action_space.shape == (4, venv.slots)
+        a, info_a = venv.reset(seed=5)
+        b, info_b = venv.reset(seed=5)
+        assert a.tobytes() == b.tobytes() and a is not b
+        assert (info_a["seed"] == info_b["seed"]).all()
+        assert (info_a["seed"] < 10_000_000).all()
+        c, _ = venv.reset()  # the stream goes on: new episodes
+        assert c.tobytes() != a.tobytes()
+        prev = venv.reset(seed=5)[0]
+        nxt = venv.step(venv.action_space.sample())[0]
+        assert nxt is not prev and prev.tobytes() == a.tobytes()  # not overwritten
+        for bad in (np.full((4, venv.slots), 4), np.full((4, venv.slots), -1)):
+            try:
+                venv.step(bad)
+                raise AssertionError("bad action codes accepted")
+            except ValueError:
+                pass
+    finally:
+        venv.close()
+    wrapped = RecordEpisodeStatistics(AlertTriageVectorEnv(url, task_id="easy", num_envs=3))
+    wrapped.reset(seed=1)
+    episodes = 0
+    for _ in range(70):
+        *_, info = wrapped.step(wrapped.action_space.sample())
+        if "episode" in info:
+            episodes += int(info["_episode"].sum())
+    assert episodes >= 3, episodes
+    wrapped.close()
+    try:
+        AlertTriageVectorEnv(url, task_id="nope", num_envs=2)
+        raise AssertionError("unknown task accepted")
+    except ValueError:
+        pass  # rejected by the Python task table before the socket opens
+
+
+def check_server_errors(url: str) -> None:
+    """A server error frame surfaces as ServerError with its code."""
+    from alert_triage_gym.vector import VectorWireClient
+
+    client = VectorWireClient(url)
+    try:
+        try:
+            client.open(task_id="hard", num_envs=5000)
+            raise AssertionError("num_envs 5000 accepted")
+        except ServerError as err:
+            assert err.code == "VALIDATION_ERROR", err.code
+        try:
+            client.step(b"\x00" * 40)
+            raise AssertionError("step before open accepted")
+        except ServerError as err:
+            assert err.code == "NOT_OPEN", err.code
+    finally:
+        client.close()
+
+
+def check_sb3_adapter(url: str) -> None:
+    """The SB3 VecEnv adapter: SameStep with terminal observations and task scores."""
+    venv = AlertTriageSB3VecEnv(url, "easy", 4, seed=3)
+    try:
+        obs = venv.reset()
+        assert obs.shape == (4, venv.observation_space.shape[0])
+        done_seen = 0
+        for _ in range(40):
+            actions = np.stack([venv.action_space.sample() for _ in range(4)])
+            obs, rewards, dones, infos = venv.step(actions)
+            assert rewards.dtype == np.float32 and dones.shape == (4,)
+            for i in np.nonzero(dones)[0]:
+                done_seen += 1
+                assert infos[i]["terminal_observation"].shape == obs[i].shape
+                assert 0.0 <= infos[i]["task_score"] <= 1.0
+        assert done_seen >= 4, done_seen
+    finally:
+        venv.close()
+
+
+def main() -> None:
+    """Runs every check."""
+    url = sys.argv[1]
+    check_matches_single(url, "hard", AutoresetMode.NEXT_STEP, 4, 120)
+    check_matches_single(url, "hard", AutoresetMode.SAME_STEP, 4, 120)
+    check_matches_single(url, "easy", AutoresetMode.SAME_STEP, 3, 70)
+    check_matches_single(url, "medium", AutoresetMode.NEXT_STEP, 2, 90)
+    check_gymnasium_conventions(url)
+    check_server_errors(url)
+    check_sb3_adapter(url)
+    print("OK")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+/**
+ * `POST /step` answered before the router (`src/server/direct_step.ts`) is indistinguishable
+ * from the `/step` route through Hono: same status, body bytes, content type and session
+ * header, for good steps and for every kind of bad request, on two apps driven alike.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { createApp } from "../../src/server/app.ts";
+
+const H = { "content-type": "application/json" };
+
+function request(path: string, body: string, headers: Record<string, string> = {}): Request {
+  return new Request(`http://127.0.0.1${path}`, {
+    method: "POST",
+    body,
+    headers: { ...H, "content-length": String(new TextEncoder().encode(body).length), ...headers },
+  });
+}
+
+async function snapshot(res: Response) {
+  return {
+    status: res.status,
+    body: await res.text(),
+    type: res.headers.get("content-type"),
+    session: res.headers.get("x-session-id"),
+    retry: res.headers.get("retry-after"),
+  };
+}
+
+Deno.test("direct /step answers exactly like the routed /step", async () => {
+  const direct = createApp({ maxSessions: 4 });
+  const routed = createApp({ maxSessions: 4 });
+  const both = async (path: string, body: string, headers?: Record<string, string>) => {
+    const a = await snapshot(await direct.fetch(request(path, body, headers)));
+    const b = await snapshot(await routed.app.fetch(request(path, body, headers)));
+    assert.deepEqual(a, b, `${path} ${body.slice(0, 80)}`);
+    return a;
+  };
+  try {
+    assert.equal((await both("/step", '{"action":{"decisions":[]}}')).status, 409);
+    await both("/reset", '{"seed":7,"task_id":"hard"}');
+    const ok = await both("/step", '{"action":{"decisions":[]}}');
+    assert.equal(ok.status, 200);
+    assert.equal(ok.session, "default");
+    const first = JSON.parse(ok.body).observation.alerts[0].id;
+    for (
+      const body of [
+        "",
+        "{",
+        "[]",
+        "{}",
+        '{"action":null}',
+        '{"action":{"decisions":"all"}}',
+        `{"action":{"alert_id":"${first}","action_type":"PANIC"}}`,
+        '{"action":{"alert_id":"A999999","action_type":"IGNORE"}}',
+        '{"action":{"decisions":[]},"extra":1}',
+        '{"action":{"decisions":[]},"session_id":"no such"}',
+        '{"action":{"decisions":[]},"session_id":"ghost"}',
+        "\u00ff\u00fe",
+      ]
+    ) {
+      const r = await both("/step", body);
+      assert.ok(r.status < 500, `${body}: ${r.status}`);
+    }
+    await both("/step", '{"action":{"decisions":[]}}', { "x-session-id": "other" });
+    await both("/step?session_id=default", '{"action":{"decisions":[]}}');
+    await both("/step", '{"action":{"decisions":[]}}', { "x-session-id": "bad id!" });
+    await fc.assert(
+      fc.asyncProperty(fc.json(), async (body) => {
+        const r = await both("/step", `{"action":${body}}`);
+        assert.ok(r.status < 500);
+      }),
+      { numRuns: 150, seed: 3 },
+    );
+    // Play on to the end of the episode on both apps: identical bytes every step.
+    for (let i = 0; i < 60; i++) {
+      const r = await both("/step", `{"action":{"decisions":[]}}`);
+      if (r.status !== 200) break;
+    }
+    assert.deepEqual(
+      direct.metrics.errors,
+      routed.metrics.errors,
+      "the same errors are counted on both paths",
+    );
+  } finally {
+    direct.close();
+    routed.close();
+  }
+});
+
+Deno.test("direct /step leaves oversized and chunked bodies to the router's body limit", async () => {
+  const app = createApp({ maxSessions: 2, maxBodyBytes: 1024 });
+  try {
+    const big = JSON.stringify({ action: { decisions: [] }, pad: "x".repeat(2000) });
+    const res = await app.fetch(request("/step", big));
+    assert.equal(res.status, 413);
+    await res.body?.cancel();
+    const stream = new ReadableStream({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('{"action":{"decisions":[]}}'));
+        c.close();
+      },
+    });
+    const chunked = await app.fetch(
+      new Request("http://127.0.0.1/step", { method: "POST", body: stream, headers: H }),
+    );
+    assert.equal(chunked.status, 409); // no episode yet: answered by the routed handler
+    await chunked.body?.cancel();
+  } finally {
+    app.close();
+  }
+});
