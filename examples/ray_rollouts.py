@@ -22,15 +22,16 @@ summary code — ``eval.json``, ``eval.csv``, ``eval_episodes.csv``, ``eval.md``
 ``rollouts.json``: wall time, episodes/s, env-steps/s, episodes per replica, every failed
 attempt and its retry, and the actors' CPU seconds.
 
-Scores: ``wire_score`` is the server's ``task_score``; ``score`` is
-``normalized_return x survival`` from ``task_score_breakdown`` (the grader's own product, to
-1e-4), so ``rules`` here matches ``deno task eval --agents rules`` on the same seeds.
+Scores: ``wire_score`` is the server's ``task_score``; ``score`` is the grader's score recomputed
+from ``task_score_breakdown`` with the grader's arithmetic (:func:`grader_score`), so ``rules``
+here writes the same rows as ``deno task eval --agents rules`` on the same seeds (tested).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import resource
@@ -46,7 +47,8 @@ sys.path.insert(0, str(ROOT / "python"))
 import ray  # noqa: E402
 
 from alert_triage_gym import HELD_OUT_SEED_START, WireClient, rule_action  # noqa: E402
-from alert_triage_gym.encoding import rank_order  # noqa: E402
+from alert_triage_gym.encoding import rank_order, task_spec  # noqa: E402
+from alert_triage_gym.ray_local import init_local_ray  # noqa: E402
 
 REWARD_COMPONENTS = (
     "critical_resolved",
@@ -57,6 +59,18 @@ REWARD_COMPONENTS = (
     "critical_missed",
     "system_failure",
 )
+
+
+def grader_score(breakdown: dict[str, float], steps: int, horizon: int, terminated: bool) -> float:
+    """The grader's score (``tasks/triage_score.ts``) from the wire breakdown: the normalised
+    return (``return``, ``floor`` and ``ceiling`` are sums of whole reward events, so exact) times
+    survival (``steps / horizon`` when terminated, else 1), rounded to 4 decimals as
+    ``Math.round`` does — the same arithmetic on the same numbers, so the same float."""
+    ret, lo, hi = (float(breakdown.get(k, 0.0)) for k in ("return", "floor", "ceiling"))
+    span = hi - lo
+    normalized = min(1.0, max(0.0, (ret - lo) / span)) if span > 0 else 1.0
+    survival = min(1.0, max(0.0, steps / horizon)) if terminated else 1.0
+    return math.floor(normalized * survival * 10000 + 0.5) / 10000
 
 
 def random_action(obs: dict[str, Any], rng: random.Random) -> dict[str, Any]:
@@ -123,10 +137,8 @@ class RolloutActor:
                     components[k] = components.get(k, 0.0) + float(v)
             obs = data["observation"]
             breakdown = obs.get("task_score_breakdown") or {}
-            score = round(
-                float(breakdown.get("normalized_return", 0)) * float(breakdown.get("survival", 0)),
-                4,
-            )
+            terminated = bool(obs.get("terminated", False))
+            score = grader_score(breakdown, steps, task_spec(task).horizon, terminated)
             row = {
                 "agent": self.agent,
                 "task": task,
@@ -136,7 +148,7 @@ class RolloutActor:
                 "success": bool(obs.get("success", False)),
                 "return": round(total, 6),
                 "steps": steps,
-                "terminated": bool(obs.get("terminated", False)),
+                "terminated": terminated,
                 "truncated": bool(obs.get("truncated", False)),
                 "reward_components": components,
                 "grade_components": breakdown,
@@ -262,13 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.actors < 1 or args.episodes < 1:
         p.error("--actors and --episodes must be at least 1")
-    ray.init(
-        num_cpus=max(2, args.actors),
-        include_dashboard=False,
-        log_to_driver=False,
-        _node_ip_address="127.0.0.1",  # a local Ray: nothing listens beyond loopback
-        runtime_env={"env_vars": {"PYTHONPATH": str(ROOT / "python")}},
-    )
+    init_local_ray(num_cpus=max(2, args.actors))
     try:
         result = run(args)
     finally:
