@@ -207,6 +207,43 @@ Deno.test({
         },
       );
 
+      await t.step(
+        "RLlib PPO smoke: 2 env runners train 3 iterations over the balancer, then evaluate next to the rules",
+        async () => {
+          const dir = await Deno.makeTempDir({ prefix: "rllib-smoke-" });
+          const child = spawnPython([
+            "examples/rllib_train.py",
+            "--url",
+            cluster.url,
+            "--smoke",
+            "--summary-json",
+            `${dir}/summary.json`,
+            "--curve-csv",
+            `${dir}/curve.csv`,
+          ]);
+          const timer = setTimeout(() => child.kill("SIGKILL"), 400_000);
+          const out = await child.output();
+          clearTimeout(timer);
+          const dec = new TextDecoder();
+          assert.equal(
+            out.code,
+            0,
+            `${dec.decode(out.stdout)}\n--- stderr\n${dec.decode(out.stderr).slice(-4000)}`,
+          );
+          const summary = JSON.parse(await Deno.readTextFile(`${dir}/summary.json`));
+          assert.equal(summary.env_runners, 2);
+          assert.equal(summary.curve.length, 3);
+          assert.ok(summary.timesteps >= 600, JSON.stringify(summary));
+          for (const k of ["rllib_ppo_score", "rules_score"]) {
+            assert.ok(summary[k] > 0 && summary[k] < 1, `${k} ${summary[k]}`);
+          }
+          const curve = (await Deno.readTextFile(`${dir}/curve.csv`)).trim().split("\n");
+          assert.equal(curve.length, 4);
+          assert.match(curve[0], /^iteration,env_steps,episodes,return_mean,task_score_mean/);
+          await Deno.remove(dir, { recursive: true });
+        },
+      );
+
       await t.step("no acknowledged alert is lost while a replica dies", async () => {
         const post = (i: number) =>
           fetch(`${cluster.url}/ingest/alerts`, {
