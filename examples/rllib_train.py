@@ -12,7 +12,8 @@ Start the cluster (or one server), then::
 
 What it does:
 
-1. builds PPO (RLlib's new API stack, torch, a ``--net`` MLP) on ``AlertTriageWireEnv``
+1. builds PPO (RLlib's new API stack, torch; by default :class:`SlotRLModule`, the slot-wise
+   actor-critic of the Stable-Baselines3 example, or ``--model mlp``) on ``AlertTriageWireEnv``
    (``alert_triage_gym``; the action is one of INVESTIGATE/IGNORE/ESCALATE/DELAY per alert slot,
    ``MultiDiscrete``) with ``--env-runners`` remote env runners; training episodes play seeds
    drawn from the seeded env generators, all below 10,000,000; rewards are the server's, times
@@ -54,6 +55,7 @@ from ray.rllib.core.rl_module.rl_module import RLModuleSpec  # noqa: E402
 from alert_triage_gym import HELD_OUT_SEED_START, AlertTriageWireEnv, WireClient  # noqa: E402
 from alert_triage_gym import rule_action  # noqa: E402
 from alert_triage_gym.ray_local import init_local_ray  # noqa: E402
+from alert_triage_gym.rllib_module import SlotRLModule, slot_module_config  # noqa: E402
 
 
 class ScaledRewardEnv(gym.Wrapper):
@@ -134,13 +136,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--task", default="easy", choices=["easy", "medium", "hard"])
     p.add_argument("--env-runners", type=int, default=2, help="RLlib num_env_runners (>= 2)")
     p.add_argument("--timesteps", type=int, default=60_000, help="training env steps")
-    p.add_argument("--batch", type=int, default=2000, help="train batch (env steps) per iteration")
+    p.add_argument("--batch", type=int, default=1000, help="train batch (env steps) per iteration")
     p.add_argument("--minibatch", type=int, default=128)
     p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--lr", type=float, default=5e-4)
+    p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--gamma", type=float, default=0.99)
     p.add_argument("--entropy", type=float, default=0.01)
-    p.add_argument("--net", default="256,256", help="MLP hidden layer sizes")
+    p.add_argument("--model", choices=["slot", "mlp"], default="slot",
+                   help="slot: shared per-slot scorer (SlotRLModule); mlp: RLlib's default MLP")  # fmt: skip
+    p.add_argument("--embed", type=int, default=64, help="slot embedding size (slot model)")
+    p.add_argument("--net", default="256,256", help="MLP hidden layer sizes (mlp model)")
     p.add_argument("--reward-scale", type=float, default=0.05)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--eval-episodes", type=int, default=200)
@@ -162,7 +167,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     torch.set_num_threads(1)
     init_local_ray(num_cpus=args.env_runners + 1)
     env_config = {"url": args.url, "task_id": args.task, "reward_scale": args.reward_scale}
-    hidden = [int(x) for x in args.net.split(",") if x]
+    if args.model == "slot":
+        probe = AlertTriageWireEnv(args.url, task_id=args.task)  # layout only; never connects
+        module_spec = RLModuleSpec(
+            module_class=SlotRLModule, model_config=slot_module_config(probe, embed=args.embed)
+        )
+    else:
+        hidden = [int(x) for x in args.net.split(",") if x]
+        module_spec = RLModuleSpec(model_config={"fcnet_hiddens": hidden})
     config = (
         PPOConfig()
         .environment(ScaledRewardEnv, env_config=env_config)
@@ -184,7 +196,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             entropy_coeff=args.entropy,
             vf_clip_param=100.0,
         )
-        .rl_module(rl_module_spec=RLModuleSpec(model_config={"fcnet_hiddens": hidden}))
+        .rl_module(rl_module_spec=module_spec)
         .callbacks(TaskScoreCallback)
         .debugging(seed=args.seed)
     )
