@@ -16,7 +16,7 @@ import { MAX_REPLICAS, startCluster } from "./launch.ts";
 
 /** The usage text. */
 export const CLUSTER_USAGE = `Usage: deno task cluster [options]
-  --replicas N          server replicas, 2..${MAX_REPLICAS} (default 2)
+  --replicas N          server replicas, 1..${MAX_REPLICAS} (default 2)
   --port N              HAProxy front port (default 8000; 0 picks a free one)
   --host H              front interface (default 127.0.0.1; replicas always bind 127.0.0.1)
   --replica-port N      first replica port, then N+1, ... (default: free ports)

@@ -29,7 +29,7 @@ export const MAX_REPLICAS = 8;
 
 /** Options of {@link startCluster}. */
 export interface ClusterOptions {
-  /** Server replicas, 2..{@link MAX_REPLICAS} (default 2). */
+  /** Server replicas, 1..{@link MAX_REPLICAS} (default 2). */
   replicas?: number;
   /** Front (HAProxy) port; 0 picks a free one (default 8000). */
   port?: number;
@@ -65,6 +65,8 @@ export interface Cluster {
   replicaUrls: string[];
   /** Pid of each replica (0 while stopped). */
   replicaPids(): number[];
+  /** Pids of HAProxy and of the ingest service. */
+  servicePids: { haproxy: number; ingest: number };
   /** Kills replica `i` (0-based; default SIGKILL) and waits for it to exit. */
   kill(i: number, signal?: Deno.Signal): Promise<void>;
   /** Starts replica `i` again on its port and waits for its `/health`. */
@@ -110,8 +112,8 @@ function kvDir(kvPath: string): string | undefined {
 /** Starts the ingest service, the replicas and HAProxy (see the module doc). */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const n = options.replicas ?? 2;
-  if (!Number.isInteger(n) || n < 2 || n > MAX_REPLICAS) {
-    throw new RangeError(`replicas must be 2..${MAX_REPLICAS}, got ${n}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_REPLICAS) {
+    throw new RangeError(`replicas must be 1..${MAX_REPLICAS}, got ${n}`);
   }
   const io = options.quiet ? "null" : "inherit";
   const kvPath = options.kvPath ?? "./data/cluster-ingest.kv";
@@ -205,6 +207,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       ingestUrl,
       replicaUrls,
       replicaPids: () => replicas.map((c) => c?.pid ?? 0),
+      servicePids: { haproxy: haproxy.pid, ingest: ingest.pid },
       async kill(i, signal = "SIGKILL") {
         const child = replicas[i];
         if (!child) return;

@@ -98,7 +98,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "deploy/haproxy.cfg passes haproxy -c for 2 and for 8 replicas",
+  name: "deploy/haproxy.cfg passes haproxy -c for 1, 2 and 8 replicas",
   ignore: !HAVE_HAPROXY && !CI,
   async fn() {
     const env: Record<string, string> = {
@@ -106,7 +106,7 @@ Deno.test({
       CLUSTER_STATS: "127.0.0.1:18404",
       INGEST_ADDR: "127.0.0.1:18100",
     };
-    for (const n of [2, 8]) {
+    for (const n of [1, 2, 8]) {
       for (let i = 1; i <= n; i++) env[`REPLICA_${i}`] = `127.0.0.1:${18100 + i}`;
       const r = await run("haproxy", ["-c", "-f", `${ROOT}deploy/haproxy.cfg`], env);
       assert.equal(r.code, 0, r.text);
