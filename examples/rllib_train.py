@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             row = {
                 "iteration": len(curve) + 1,
                 "env_steps": steps,
-                "episodes": int(result.get("num_episodes_lifetime", 0)),
+                "episodes": int(runners.get("num_episodes_lifetime", 0)),
                 "return_mean": runners.get("episode_return_mean", float("nan")) / args.reward_scale,
                 "task_score_mean": runners.get("task_score", float("nan")),
                 "steps_per_s": round(new_steps / (time.perf_counter() - t0), 1),
