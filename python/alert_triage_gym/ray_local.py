@@ -21,7 +21,7 @@ from pathlib import Path
 PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
-def init_local_ray(num_cpus: int, attempts: int = 3) -> None:
+def init_local_ray(num_cpus: int, attempts: int = 4) -> None:
     """Starts a local Ray with ``num_cpus`` logical CPUs (see the module docstring)."""
     import ray
 
