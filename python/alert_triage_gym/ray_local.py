@@ -3,8 +3,9 @@
 :func:`init_local_ray` starts Ray on this machine only (its node address is loopback), with this
 package importable by every worker (``PYTHONPATH`` is inherited from the driver, so no runtime
 environment has to be built), usage statistics off, and no dashboard. Ray gives its raylet a
-fixed 30 s to register; on a loaded machine (a shared 2-core CI box) that can run out, so a
-start that timed out is retried (``attempts`` times in all).
+fixed 30 s to register, and the raylet a fixed time for its metrics agent to start; on a heavily
+loaded machine (a 2-core box at load average 15-25) either can run out, so a start that timed out
+is retried (``attempts`` times in all; measured: 1 to 3 attempts at load 10-25, 1 when quiet).
 
 Example::
 
