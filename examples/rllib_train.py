@@ -143,7 +143,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--gamma", type=float, default=0.99)
     p.add_argument("--entropy", type=float, default=0.01)
     p.add_argument("--model", choices=["slot", "mlp"], default="slot",
-                   help="slot: shared per-slot scorer (SlotRLModule); mlp: RLlib's default MLP")  # fmt: skip
+                   help="slot: shared per-slot scorer; mlp: RLlib's default MLP")  # fmt: skip
     p.add_argument("--embed", type=int, default=64, help="slot embedding size (slot model)")
     p.add_argument("--net", default="256,256", help="MLP hidden layer sizes (mlp model)")
     p.add_argument("--reward-scale", type=float, default=0.05)

@@ -1,4 +1,4 @@
-"""Starting a local Ray for the examples (``examples/ray_rollouts.py``, ``examples/rllib_train.py``).
+"""Starting a local Ray for the examples (``ray_rollouts.py``, ``rllib_train.py``).
 
 :func:`init_local_ray` starts Ray on this machine only (its node address is loopback), with this
 package importable by every worker (``PYTHONPATH`` is inherited from the driver, so no runtime

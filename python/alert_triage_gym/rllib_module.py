@@ -41,7 +41,8 @@ class SlotRLModule(TorchRLModule, ValueFunctionAPI):
     def setup(self) -> None:
         """Builds the encoder, the critic and the slot head."""
         c = self.model_config
-        slots, embed, hidden = int(c["slots"]), int(c.get("embed", 64)), int(c.get("value_hidden", 64))
+        slots, embed = int(c["slots"]), int(c.get("embed", 64))
+        hidden = int(c.get("value_hidden", 64))
         self.features = SlotFeatures(self.observation_space, slots, int(c["slot_features"]), embed)
         self.latent = SlotLatent(slots, embed, hidden)
         self.head = SlotHead(slots, embed)
