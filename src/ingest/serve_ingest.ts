@@ -1,7 +1,8 @@
 /**
  * A standalone ingest server: only the `/ingest/*` routes over the configured store, for running
- * ingestion on its own, the durability script and the throughput bench. Its command is
- * `cli/ingest.ts`.
+ * ingestion on its own, the durability script and the throughput bench, plus the replay feed
+ * `GET /ingest/replay` (`replay_feed.ts`) that server replicas read the one shared store from.
+ * Its command is `cli/ingest.ts`.
  *
  * @example
  * ```ts
@@ -16,6 +17,7 @@
  * @module
  */
 import { type IngestConfig, ingestConfigFromEnv } from "./ingest_config.ts";
+import { createReplayFeedApp } from "./replay_feed.ts";
 import { createIngestApp } from "./routes.ts";
 import { IngestStore } from "./store.ts";
 
@@ -56,6 +58,11 @@ export async function serveIngest(options: ServeIngestOptions): Promise<RunningI
   const config = { ...ingestConfigFromEnv(), ...options.config };
   const store = await IngestStore.open(config.kvPath, { maxBacklog: config.maxBacklog });
   const app = createIngestApp({ store, config, log: options.log });
+  // The replay feed: how server replicas read this one store (`remote_store.ts`).
+  app.route(
+    "/",
+    createReplayFeedApp({ openStore: () => Promise.resolve(store), token: config.token }),
+  );
   const server = Deno.serve({
     port: options.port,
     hostname: options.hostname ?? "127.0.0.1",
