@@ -119,12 +119,15 @@ export const DEFAULT_LLM_CONFIG: LlmConfig = {
 
 /**
  * Whether an HTTP error answers a request's `response_format` (so a weaker mode may work): a 422
- * (the request's shape was refused, as FastAPI-based servers answer an unknown `type`), or a 400
- * whose message names the response format, JSON or a schema.
+ * (the request's shape was refused, as FastAPI validation answers), a 400 whose message names
+ * the response format, JSON, a schema or a grammar, or a 500 whose message names
+ * `response_format` (llama-cpp-python's server answers an unknown `type` with a 500 carrying the
+ * validation error).
  */
 export function isFormatRejection(status: number, message: string): boolean {
-  return status === 422 ||
-    (status === 400 && /response_format|json|schema|grammar|structured/i.test(message));
+  if (status === 422) return true;
+  if (status === 400) return /response_format|json|schema|grammar|structured/i.test(message);
+  return status === 500 && /response_format/i.test(message);
 }
 
 /** Parses `Retry-After` / `retry-after-ms` into ms (undefined if absent or unreadable). */

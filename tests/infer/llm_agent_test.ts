@@ -6,7 +6,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { LlmAgent, type LlmConfig, type LlmStats } from "../../src/agents/llm.ts";
+import {
+  isFormatRejection,
+  LlmAgent,
+  type LlmConfig,
+  type LlmStats,
+} from "../../src/agents/llm.ts";
 import { RuleBasedAgent } from "../../src/agents/rule_based.ts";
 import { ACTION_TYPES, type Observation } from "../../src/models.ts";
 import { getTask, makeEnv } from "../../tasks/registry.ts";
@@ -281,7 +286,7 @@ Deno.test("LlmAgent steps down to plain prompting when the endpoint rejects ever
   });
 });
 
-Deno.test("LlmAgent uses llama.cpp's json_object + schema when json_schema is refused with a 422", async () => {
+Deno.test("LlmAgent uses llama.cpp's json_object + schema when json_schema is refused", async () => {
   await withStub("json_object_only", async (stub) => {
     const agent = agentFor(stub);
     const [a, b] = observations(2);
@@ -296,6 +301,15 @@ Deno.test("LlmAgent uses llama.cpp's json_object + schema when json_schema is re
       .decisions.items as { properties: { alert_id: { enum: string[] } } };
     assert.deepEqual(items.properties.alert_id.enum, b.alerts.map((x) => x.id));
   });
+});
+
+Deno.test("isFormatRejection: 422, a 400 about the format, a 500 naming response_format", () => {
+  assert.ok(isFormatRejection(422, "422 status code (no body)"));
+  assert.ok(isFormatRejection(400, "400 response_format json_schema is not supported"));
+  assert.ok(isFormatRejection(500, "500 1 validation error: ('body', 'response_format', 'type')"));
+  assert.ok(!isFormatRejection(400, "400 Requested tokens (5000) exceed context window of 4096"));
+  assert.ok(!isFormatRejection(500, "500 internal error"));
+  assert.ok(!isFormatRejection(401, "401 invalid api key for response_format"));
 });
 
 Deno.test("LlmAgent sends no response_format in plain mode", async () => {

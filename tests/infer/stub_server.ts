@@ -22,7 +22,7 @@ export type StubMode =
   | "unauthorized" // always 401
   | "invalid" // unknown ids, duplicates and too many INVESTIGATE, plus one valid decision
   | "no_json_mode" // 400 when response_format is sent, else good
-  | "json_object_only"; // 422 (FastAPI's shape) unless response_format.type is text/json_object
+  | "json_object_only"; // like llama-cpp-python: 500 unless response_format.type is text/json_object
 
 /** One request the stub received. */
 export interface StubRequest {
@@ -157,13 +157,12 @@ export function startStub(mode: StubMode = "good"): Stub {
       case "json_object_only": {
         const type = (body.response_format as { type?: string } | undefined)?.type;
         if (type !== undefined && type !== "text" && type !== "json_object") {
-          return Response.json({
-            detail: [{
-              type: "literal_error",
-              loc: ["body", "response_format", "type"],
-              msg: "Input should be 'text' or 'json_object'",
-            }],
-          }, { status: 422 });
+          // llama-cpp-python 0.3.36's answer, verbatim but for the traceback
+          return error(
+            500,
+            "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', " +
+              `'type'), 'msg': "Input should be 'text' or 'json_object'", 'input': '${type}'}`,
+          );
         }
         return completion(good);
       }
