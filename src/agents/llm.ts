@@ -7,6 +7,11 @@
  * agent plays the **safe default: the rule-based baseline's decision for that tick**
  * ({@link RuleBasedAgent}), and counts why in {@link LlmStats}. It never throws from `act`.
  *
+ * Structured outputs: each request asks for the tick's reply JSON Schema (derived from the zod
+ * schemas, `llm_response_format.ts`) in the configured `responseFormat` mode; an endpoint that
+ * rejects the mode ({@link isFormatRejection}) is asked again at once with the next one, down to
+ * plain prompting, and {@link LlmAgent.responseFormat} tells which mode is in use.
+ *
  * Requests are bounded: a per-request timeout, at most `maxRetries` retries with exponential
  * backoff (capped, with seeded jitter) on timeouts, network errors, 408/409/429/5xx, honouring
  * `Retry-After` on 429, and a total time limit for the whole run after which no request is made.
