@@ -49,7 +49,6 @@ import {
   buildSystemPrompt,
   extractJson,
   formatObservation,
-  InvalidReplyError,
   looksLikeRefusal,
   validateReply,
 } from "./llm_prompt.ts";
@@ -263,8 +262,9 @@ export class LlmAgent implements Agent {
       this.lastOutcome = { source: "llm" };
       return action;
     } catch (e) {
-      if (!(e instanceof InvalidReplyError)) throw e;
-      return this.#fallbackTo(observation, "invalid_replies", e.message);
+      // InvalidReplyError: a wrong shape, or no valid decision (anything else counts the same)
+      const detail = e instanceof Error ? e.message : String(e);
+      return this.#fallbackTo(observation, "invalid_replies", detail);
     }
   }
 
