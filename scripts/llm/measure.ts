@@ -3,7 +3,8 @@
  * episodes) for each seed and `--response-format` mode, reads the `[END]` lines and the
  * `[DEBUG] llm_stats` counters, plays the rule baseline on the same tasks and seeds, and prints a
  * Markdown table (score per task, replies parsed / schema-valid, fallbacks, tokens and seconds
- * per model request) plus the raw numbers as JSON (`--json FILE`).
+ * per step, i.e. per model request: one per step with queued alerts, rejected formats not
+ * counted) plus the raw numbers as JSON (`--json FILE`).
  *
  * ```
  * deno task llm:serve &   # the local model, http://127.0.0.1:8080/v1, model smollm2-135m
@@ -126,8 +127,9 @@ async function ruleRuns(): Promise<Run[]> {
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const mean = (xs: number[]) => sum(xs) / xs.length;
 
-function row(task: string, mode: string, runs: Run[]): string {
+function row(task: string, mode: string, runs: Run[]): string | null {
   const rs = runs.filter((r) => r.task === task && r.mode === mode);
+  if (!rs.length) return null;
   const scores = rs.map((r) => r.score.toFixed(3)).join(" / ");
   const head = `| ${task} | ${mode} | ${mean(rs.map((r) => r.score)).toFixed(3)} | ${scores} | ` +
     `${rs.filter((r) => r.success).length}/${rs.length}`;
@@ -157,10 +159,13 @@ for (const seed of values.from ? [] : seeds) {
 }
 console.log(
   `| task | agent / --response-format | mean score | per seed (${seeds.join(", ")}) | success | ` +
-    "mode that ran | replies / parsed / schema-valid | fallbacks | tokens per request | " +
-    "s per request |",
+    "mode that ran | replies / parsed / schema-valid | fallbacks | tokens / step (out) | " +
+    "s / step |",
 );
 console.log("| --- | --- | ---: | --- | ---: | --- | --- | --- | ---: | ---: |");
 for (const task of tasks) {
-  for (const mode of ["rules", ...modes]) console.log(row(task, mode, runs));
+  for (const mode of ["rules", ...modes]) {
+    const line = row(task, mode, runs);
+    if (line) console.log(line);
+  }
 }
