@@ -6,6 +6,7 @@
  * ```
  * deno task infer [--tasks easy,medium,hard] [--seed 42] [--url http://127.0.0.1:8000]
  *                 [--max-steps N] [--model NAME] [--timeout S] [--retries N] [--time-limit S]
+ *                 [--response-format json_schema|json_object_schema|json_object|plain]
  * ```
  *
  * Without `--url` the environment runs in-process and episodes are graded by the task graders;
@@ -26,7 +27,7 @@
 import { parseArgs } from "node:util";
 import type { LlmConfig } from "../src/agents/llm.ts";
 import { type InferOptions, runInference } from "../src/infer/inference.ts";
-import { llmConfigFromEnv } from "../src/infer/llm_config.ts";
+import { llmConfigFromEnv, parseResponseFormat } from "../src/infer/llm_config.ts";
 import { TASK_IDS } from "../tasks/registry.ts";
 import { errorMessage, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./_usage.ts";
 
@@ -39,6 +40,9 @@ const USAGE = `Usage: deno task infer [options]
   --timeout S        timeout of one LLM request, seconds (default: $LLM_TIMEOUT_S or 30)
   --retries N        retries per LLM request (default: $LLM_MAX_RETRIES or 2)
   --time-limit S     time budget of all LLM requests, seconds (default: $LLM_TIME_LIMIT_S or 1080)
+  --response-format M  structured output: json_schema (default, or $LLM_RESPONSE_FORMAT),
+                     json_object_schema, json_object or plain; a mode the endpoint rejects
+                     steps down to the next one
 Environment: API_BASE_URL, MODEL_NAME, API_KEY | OPENAI_API_KEY | HF_TOKEN (never printed).`;
 
 function number(flag: string, raw: string | undefined, min: number, integer: boolean) {
@@ -69,6 +73,7 @@ export function parseInferArgs(
         timeout: { type: "string" },
         retries: { type: "string" },
         "time-limit": { type: "string" },
+        "response-format": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -101,6 +106,13 @@ export function parseInferArgs(
   if (timeout !== undefined) llm.timeoutMs = Math.round(timeout * 1000);
   if (retries !== undefined) llm.maxRetries = retries;
   if (timeLimit !== undefined) llm.timeLimitMs = Math.round(timeLimit * 1000);
+  if (values["response-format"] !== undefined) {
+    try {
+      llm.responseFormat = parseResponseFormat("--response-format", values["response-format"]);
+    } catch (e) {
+      throw new UsageError(errorMessage(e));
+    }
+  }
   return {
     tasks,
     seed: number("seed", values.seed, 0, true) ?? 42,

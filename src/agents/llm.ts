@@ -7,6 +7,11 @@
  * agent plays the **safe default: the rule-based baseline's decision for that tick**
  * ({@link RuleBasedAgent}), and counts why in {@link LlmStats}. It never throws from `act`.
  *
+ * Structured outputs: each request asks for the tick's reply JSON Schema (derived from the zod
+ * schemas, `llm_response_format.ts`) in the configured `responseFormat` mode; an endpoint that
+ * rejects the mode ({@link isFormatRejection}) is asked again at once with the next one, down to
+ * plain prompting, and {@link LlmAgent.responseFormat} tells which mode is in use.
+ *
  * Requests are bounded: a per-request timeout, at most `maxRetries` retries with exponential
  * backoff (capped, with seeded jitter) on timeouts, network errors, 408/409/429/5xx, honouring
  * `Retry-After` on 429, and a total time limit for the whole run after which no request is made.
@@ -42,12 +47,23 @@ import type { Task } from "../../tasks/task.ts";
 import type { Agent } from "./agent.ts";
 import {
   buildSystemPrompt,
+  extractJson,
   formatObservation,
-  InvalidReplyError,
   looksLikeRefusal,
-  readReply,
+  validateReply,
 } from "./llm_prompt.ts";
+import {
+  isSchemaValidReply,
+  nextResponseFormat,
+  replySchemaFor,
+  responseFormatBody,
+  type ResponseFormatMode,
+} from "./llm_response_format.ts";
+import { emptyLlmStats, type FallbackReason, type LlmStats } from "./llm_stats.ts";
 import { RuleBasedAgent } from "./rule_based.ts";
+
+export { emptyLlmStats, type FallbackReason, type LlmStats } from "./llm_stats.ts";
+export type { ResponseFormatMode } from "./llm_response_format.ts";
 
 /** Default chat endpoint (Hugging Face's OpenAI-compatible router). */
 export const DEFAULT_API_BASE_URL = "https://router.huggingface.co/v1";
@@ -78,8 +94,13 @@ export interface LlmConfig {
   maxTokens: number;
   /** Sampling temperature. */
   temperature: number;
-  /** Ask for `response_format: json_object` (dropped automatically if the endpoint rejects it). */
-  jsonMode: boolean;
+  /**
+   * How to ask for structured output (`llm_response_format.ts`): `json_schema` (OpenAI's
+   * structured outputs with the reply's JSON Schema), `json_object_schema` (llama.cpp's
+   * `json_object` + `schema`), `json_object` (any JSON) or `plain` (the prompt alone). An
+   * endpoint that rejects the mode is asked with the next one, down to `plain`.
+   */
+  responseFormat: ResponseFormatMode;
   /** Failed ticks in a row (timeouts, HTTP errors) after which the model is switched off. */
   maxConsecutiveFailures: number;
 }
@@ -96,62 +117,21 @@ export const DEFAULT_LLM_CONFIG: LlmConfig = {
   timeLimitMs: 18 * 60_000,
   maxTokens: 1024,
   temperature: 0,
-  jsonMode: true,
+  responseFormat: "json_schema",
   maxConsecutiveFailures: 8,
 };
 
-/** Why a tick fell back to the rule baseline. */
-export type FallbackReason =
-  | "parse_errors"
-  | "invalid_replies"
-  | "refusals"
-  | "api_errors"
-  | "timeouts"
-  | "rate_limited"
-  | "deadline_skips"
-  | "disabled_skips";
-
 /**
- * Counters of an {@link LlmAgent}. Tick level: `ticks = empty_ticks + llm_actions + fallbacks`,
- * and `fallbacks` is the sum of the eight reasons. Request level: `requests`, `retries`,
- * `http_429`, `http_5xx`, `request_timeouts`.
+ * Whether an HTTP error answers a request's `response_format` (so a weaker mode may work): a 422
+ * (the request's shape was refused, as FastAPI validation answers), a 400 whose message names
+ * the response format, JSON, a schema or a grammar, or a 500 whose message names
+ * `response_format` (llama-cpp-python's server answers an unknown `type` with a 500 carrying the
+ * validation error).
  */
-export interface LlmStats extends Record<FallbackReason, number> {
-  /** Calls of `act`. */
-  ticks: number;
-  /** Ticks with no queued alert (answered without a request). */
-  empty_ticks: number;
-  /** Ticks played with the model's (validated) decisions. */
-  llm_actions: number;
-  /** Ticks played with the rule baseline's decisions. */
-  fallbacks: number;
-  /** Decisions dropped from otherwise valid replies (unknown id, duplicate, over budget). */
-  dropped_decisions: number;
-  /** HTTP requests sent (first attempts and retries). */
-  requests: number;
-  /** Retries sent. */
-  retries: number;
-  /** Responses with status 429. */
-  http_429: number;
-  /** Responses with a 5xx status. */
-  http_5xx: number;
-  /** Requests that timed out. */
-  request_timeouts: number;
-  /** Prompt tokens reported by the endpoint. */
-  prompt_tokens: number;
-  /** Completion tokens reported by the endpoint. */
-  completion_tokens: number;
-}
-
-/** All-zero {@link LlmStats}. */
-export function emptyLlmStats(): LlmStats {
-  const keys = [
-    ...["ticks", "empty_ticks", "llm_actions", "fallbacks", "parse_errors", "invalid_replies"],
-    ...["refusals", "api_errors", "timeouts", "rate_limited", "deadline_skips", "disabled_skips"],
-    ...["dropped_decisions", "requests", "retries", "http_429", "http_5xx", "request_timeouts"],
-    ...["prompt_tokens", "completion_tokens"],
-  ];
-  return Object.fromEntries(keys.map((k) => [k, 0])) as unknown as LlmStats;
+export function isFormatRejection(status: number, message: string): boolean {
+  if (status === 422) return true;
+  if (status === 400) return /response_format|json|schema|grammar|structured/i.test(message);
+  return status === 500 && /response_format/i.test(message);
 }
 
 /** Parses `Retry-After` / `retry-after-ms` into ms (undefined if absent or unreadable). */
@@ -168,6 +148,14 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 type Attempt =
   | { ok: true; text: string; refusal: boolean }
   | { ok: false; reason: FallbackReason; detail: string };
+
+/** A request's attempt, whether to retry it (after `retryAfter`), or to ask again at once. */
+interface Outcome {
+  attempt: Attempt;
+  retryable: boolean;
+  retryAfter?: number;
+  askAgain?: boolean;
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -189,7 +177,7 @@ export class LlmAgent implements Agent {
   readonly #log: (message: string) => void;
   #rng = new Rng(0);
   #system = buildSystemPrompt();
-  #jsonMode: boolean;
+  #format: ResponseFormatMode;
   #blockedUntil = 0;
   #failuresInARow = 0;
 
@@ -200,7 +188,7 @@ export class LlmAgent implements Agent {
   constructor(config: Partial<LlmConfig> = {}, log?: (message: string) => void) {
     const { apiKey, ...rest } = { ...DEFAULT_LLM_CONFIG, ...config };
     this.config = rest;
-    this.#jsonMode = rest.jsonMode;
+    this.#format = rest.responseFormat;
     this.#deadline = Date.now() + rest.timeLimitMs;
     this.#log = log ?? ((m) => console.error(`[DEBUG] llm: ${m}`));
     this.#client = new OpenAI({
@@ -209,6 +197,14 @@ export class LlmAgent implements Agent {
       maxRetries: 0,
       timeout: rest.timeoutMs,
     });
+  }
+
+  /**
+   * The `response_format` mode in use: the configured one, or a weaker one after the endpoint
+   * rejected it (see `llm_response_format.ts`).
+   */
+  get responseFormat(): ResponseFormatMode {
+    return this.#format;
   }
 
   /** Sets the task whose rules the system prompt explains (undefined: a generic prompt). */
@@ -235,7 +231,7 @@ export class LlmAgent implements Agent {
     if (now < this.#blockedUntil) {
       return this.#fallbackTo(observation, "rate_limited", "waiting for Retry-After");
     }
-    const reply = await this.#complete(formatObservation(observation));
+    const reply = await this.#complete(observation);
     if (!reply.ok) {
       if (reply.reason === "api_errors" || reply.reason === "timeouts") {
         if (++this.#failuresInARow >= this.config.maxConsecutiveFailures && !this.disabledReason) {
@@ -245,9 +241,19 @@ export class LlmAgent implements Agent {
       return this.#fallbackTo(observation, reply.reason, reply.detail);
     }
     this.#failuresInARow = 0;
+    this.stats.replies++;
     if (reply.refusal) return this.#fallbackTo(observation, "refusals", "refusal");
+    let value: unknown;
     try {
-      const { action, dropped } = readReply(reply.text, observation);
+      value = extractJson(reply.text);
+    } catch (e) {
+      const reason = looksLikeRefusal(reply.text) ? "refusals" : "parse_errors";
+      return this.#fallbackTo(observation, reason, e instanceof Error ? e.message : String(e));
+    }
+    this.stats.parsed_replies++;
+    if (isSchemaValidReply(value, observation)) this.stats.schema_valid_replies++;
+    try {
+      const { action, dropped } = validateReply(value, observation);
       this.stats.dropped_decisions += dropped.length;
       if (dropped.length) {
         this.#log(`dropped ${dropped.length} decision(s): ${dropped.map((d) => d.reason)[0]}`);
@@ -256,12 +262,9 @@ export class LlmAgent implements Agent {
       this.lastOutcome = { source: "llm" };
       return action;
     } catch (e) {
+      // InvalidReplyError: a wrong shape, or no valid decision (anything else counts the same)
       const detail = e instanceof Error ? e.message : String(e);
-      if (e instanceof InvalidReplyError) {
-        return this.#fallbackTo(observation, "invalid_replies", detail);
-      }
-      const reason = looksLikeRefusal(reply.text) ? "refusals" : "parse_errors";
-      return this.#fallbackTo(observation, reason, detail);
+      return this.#fallbackTo(observation, "invalid_replies", detail);
     }
   }
 
@@ -279,16 +282,20 @@ export class LlmAgent implements Agent {
   }
 
   /** One tick's request with bounded retries. */
-  async #complete(user: string): Promise<Attempt> {
+  async #complete(observation: Observation): Promise<Attempt> {
     const c = this.config;
+    const user = formatObservation(observation);
+    const schema = replySchemaFor(observation);
     let last: Attempt = { ok: false, reason: "api_errors", detail: "no attempt" };
-    for (let attempt = 0; attempt <= c.maxRetries; attempt++) {
+    for (let attempt = 0;;) {
       const remaining = this.#deadline - Date.now();
       if (remaining <= 0) return { ok: false, reason: "deadline_skips", detail: "time limit" };
-      if (attempt > 0) this.stats.retries++;
-      const result = await this.#request(user, Math.min(c.timeoutMs, remaining));
+      const result = await this.#request(user, schema, Math.min(c.timeoutMs, remaining));
       if (result.attempt.ok) return result.attempt;
       last = result.attempt;
+      // A rejected response_format is asked again at once with the next mode; not a retry (the
+      // modes run out after three rejections).
+      if (result.askAgain) continue;
       if (!result.retryable || attempt === c.maxRetries) break;
       // A Retry-After longer than the cap is honoured by pausing the model (see #classify).
       if (result.retryAfter !== undefined && result.retryAfter > c.retryAfterCapMs) break;
@@ -296,6 +303,8 @@ export class LlmAgent implements Agent {
         Math.min(c.backoffCapMs, c.backoffBaseMs * 2 ** attempt) * (1 - 0.25 * this.#rng.float());
       if (Date.now() + delay >= this.#deadline) break;
       await sleep(delay);
+      attempt++;
+      this.stats.retries++;
     }
     return last;
   }
@@ -303,10 +312,13 @@ export class LlmAgent implements Agent {
   /** One HTTP request, classified. */
   async #request(
     user: string,
+    schema: Record<string, unknown>,
     timeoutMs: number,
-  ): Promise<{ attempt: Attempt; retryable: boolean; retryAfter?: number }> {
+  ): Promise<Outcome> {
     const c = this.config;
     this.stats.requests++;
+    const started = Date.now();
+    const responseFormat = responseFormatBody(this.#format, schema);
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -319,7 +331,8 @@ export class LlmAgent implements Agent {
         messages: [{ role: "system", content: this.#system }, { role: "user", content: user }],
         temperature: c.temperature,
         max_tokens: c.maxTokens,
-        ...(this.#jsonMode ? { response_format: { type: "json_object" as const } } : {}),
+        // A wider shape than the SDK's types: llama.cpp's `json_object` carries a `schema`.
+        ...(responseFormat ? { response_format: responseFormat as { type: "json_object" } } : {}),
       }, { signal: controller.signal, timeout: timeoutMs, maxRetries: 0 });
       this.stats.prompt_tokens += completion.usage?.prompt_tokens ?? 0;
       this.stats.completion_tokens += completion.usage?.completion_tokens ?? 0;
@@ -336,16 +349,18 @@ export class LlmAgent implements Agent {
         retryable: false,
       };
     } catch (e) {
-      return this.#classify(e, timedOut);
+      return this.#classify(e, timedOut, responseFormat !== undefined);
     } finally {
       clearTimeout(timer);
+      this.stats.request_ms += Date.now() - started;
     }
   }
 
   #classify(
     e: unknown,
     timedOut: boolean,
-  ): { attempt: Attempt; retryable: boolean; retryAfter?: number } {
+    sentFormat: boolean,
+  ): Outcome {
     const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").slice(0, 200);
     if (timedOut || e instanceof OpenAI.APIConnectionTimeoutError) {
       this.stats.request_timeouts++;
@@ -369,13 +384,17 @@ export class LlmAgent implements Agent {
         };
       }
       if (status >= 500) this.stats.http_5xx++;
-      if (status === 400 && this.#jsonMode && /response_format|json/i.test(message)) {
-        this.#jsonMode = false;
-        this.#log("the endpoint rejected response_format json_object; asking without it");
+      if (sentFormat && isFormatRejection(status, message)) {
+        const rejected = this.#format;
+        this.#format = nextResponseFormat(rejected);
+        this.stats.format_rejections++;
+        this.#log(
+          `the endpoint rejected response_format ${rejected} (${detail}); asking with ${this.#format}`,
+        );
         return {
           attempt: { ok: false, reason: "api_errors", detail },
           retryable: true,
-          retryAfter: 0,
+          askAgain: true,
         };
       }
       if (status === 401 || status === 403 || status === 404) this.#disable(detail);

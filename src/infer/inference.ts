@@ -52,7 +52,8 @@ export async function runInference(
   const key = options.llm.apiKey ? "set" : "not set";
   log(
     `model=${options.llm.model} endpoint=${options.llm.baseUrl} key=${key} ` +
-      `env=${options.url ?? "in-process"} tasks=${options.tasks.join(",")} seed=${options.seed}`,
+      `env=${options.url ?? "in-process"} tasks=${options.tasks.join(",")} seed=${options.seed} ` +
+      `response_format=${options.llm.responseFormat}`,
   );
   if (!options.llm.apiKey) {
     log("no API key in API_KEY, OPENAI_API_KEY or HF_TOKEN: requests go out without one");
@@ -82,12 +83,18 @@ export async function runInference(
       const delta = Object.fromEntries(
         Object.entries(agent.stats).map(([k, v]) => [k, v - before[k as keyof typeof before]]),
       );
-      log(`llm_stats ${JSON.stringify({ task: taskId, ...delta })}`);
+      log(
+        `llm_stats ${
+          JSON.stringify({ task: taskId, response_format: agent.responseFormat, ...delta })
+        }`,
+      );
     }
   } finally {
     await env.close();
   }
-  log(`llm_stats_total ${JSON.stringify(agent.stats)}`);
+  log(
+    `llm_stats_total ${JSON.stringify({ response_format: agent.responseFormat, ...agent.stats })}`,
+  );
   log(
     "summary " +
       episodes.map((e) => `${e.task}=${e.score.toFixed(3)}${e.success ? "" : "(fail)"}`).join(

@@ -3,8 +3,10 @@
  * `https://router.huggingface.co/v1`), `MODEL_NAME` (default `Qwen/Qwen2.5-72B-Instruct`), the
  * key from `API_KEY`, `OPENAI_API_KEY` or `HF_TOKEN` (first non-empty wins; never printed), and
  * `LLM_TIMEOUT_S` (per request, default 30), `LLM_MAX_RETRIES` (default 2), `LLM_TIME_LIMIT_S`
- * (all requests of a run, default 1080), `LLM_MAX_TOKENS` (default 1024), `LLM_JSON_MODE`
- * (`0` to never send `response_format`).
+ * (all requests of a run, default 1080), `LLM_MAX_TOKENS` (default 1024),
+ * `LLM_RESPONSE_FORMAT` (`json_schema` by default, `json_object_schema`, `json_object` or `plain`;
+ * see `src/agents/llm_response_format.ts`) and, for older scripts, `LLM_JSON_MODE=0` (the same as
+ * `LLM_RESPONSE_FORMAT=plain`).
  *
  * @example
  * ```ts
@@ -17,6 +19,11 @@
  */
 import { AlertTriageError } from "../errors.ts";
 import { DEFAULT_LLM_CONFIG, type LlmConfig } from "../agents/llm.ts";
+import {
+  isResponseFormatMode,
+  RESPONSE_FORMATS,
+  type ResponseFormatMode,
+} from "../agents/llm_response_format.ts";
 
 /** A configuration value from the environment could not be read. */
 export class LlmConfigError extends AlertTriageError {
@@ -36,6 +43,18 @@ export function apiKeyFromEnv(
     if (v) return v;
   }
   return undefined;
+}
+
+/**
+ * A `response_format` mode by name (`LLM_RESPONSE_FORMAT`, `--response-format`); throws
+ * {@link LlmConfigError} naming the known modes.
+ */
+export function parseResponseFormat(name: string, raw: string): ResponseFormatMode {
+  const v = raw.trim().toLowerCase();
+  if (isResponseFormatMode(v)) return v;
+  throw new LlmConfigError(
+    `${name} must be one of ${RESPONSE_FORMATS.join(", ")}, got ${JSON.stringify(raw)}`,
+  );
 }
 
 /**
@@ -64,8 +83,10 @@ export function llmConfigFromEnv(
     maxRetries: num("LLM_MAX_RETRIES", d.maxRetries),
     timeLimitMs: num("LLM_TIME_LIMIT_S", d.timeLimitMs, 1000),
     maxTokens: num("LLM_MAX_TOKENS", d.maxTokens, 1, 1),
-    jsonMode: !["0", "false", "no", "off"].includes(
-      get("LLM_JSON_MODE")?.trim().toLowerCase() ?? "",
-    ),
+    responseFormat: get("LLM_RESPONSE_FORMAT")?.trim()
+      ? parseResponseFormat("LLM_RESPONSE_FORMAT", get("LLM_RESPONSE_FORMAT")!)
+      : ["0", "false", "no", "off"].includes(get("LLM_JSON_MODE")?.trim().toLowerCase() ?? "")
+      ? "plain"
+      : d.responseFormat,
   };
 }

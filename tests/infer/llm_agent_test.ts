@@ -6,9 +6,14 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { LlmAgent, type LlmConfig, type LlmStats } from "../../src/agents/llm.ts";
+import {
+  isFormatRejection,
+  LlmAgent,
+  type LlmConfig,
+  type LlmStats,
+} from "../../src/agents/llm.ts";
 import { RuleBasedAgent } from "../../src/agents/rule_based.ts";
-import type { Observation } from "../../src/models.ts";
+import { ACTION_TYPES, type Observation } from "../../src/models.ts";
 import { getTask, makeEnv } from "../../tasks/registry.ts";
 import { startStub, type Stub, type StubMode } from "./stub_server.ts";
 
@@ -66,6 +71,7 @@ Deno.test("LlmAgent plays the model's decisions when the replies are good", asyn
     const agent = agentFor(stub);
     const env = makeEnv("easy");
     let { observation } = env.reset({ seed: 5 });
+    const ids = observation.alerts.map((a) => a.id);
     for (let t = 0; t < 8; t++) {
       const action = await agent.act(observation);
       const expected = rules.act(observation);
@@ -81,7 +87,41 @@ Deno.test("LlmAgent plays the model's decisions when the replies are good", asyn
     const req = stub.requests[0];
     assert.equal(req.authorization, "Bearer test-key-123");
     assert.equal(req.body.model, "stub-model");
-    assert.deepEqual(req.body.response_format, { type: "json_object" });
+    assert.deepEqual(req.body.response_format, {
+      type: "json_schema",
+      json_schema: {
+        name: "triage_decisions",
+        strict: true,
+        schema: {
+          type: "object",
+          properties: {
+            decisions: {
+              type: "array",
+              maxItems: ids.length,
+              items: {
+                type: "object",
+                properties: {
+                  alert_id: { type: "string", enum: ids },
+                  action_type: {
+                    type: "string",
+                    enum: [...ACTION_TYPES],
+                  },
+                },
+                required: ["alert_id", "action_type"],
+                additionalProperties: false,
+              },
+            },
+          },
+          required: ["decisions"],
+          additionalProperties: false,
+        },
+      },
+    });
+    assert.equal(s.replies, s.requests);
+    assert.equal(s.parsed_replies, s.replies);
+    assert.equal(s.schema_valid_replies, s.replies);
+    assert.equal(s.format_rejections, 0);
+    assert.equal(agent.responseFormat, "json_schema");
     const system = (req.body.messages as { content: string }[])[0].content;
     assert.match(system, /K=3/);
     assert.match(system, /\+10 critical_resolved/);
@@ -224,15 +264,61 @@ Deno.test("LlmAgent drops invalid decisions and keeps the valid ones", async () 
   });
 });
 
-Deno.test("LlmAgent asks again without response_format when the endpoint rejects it", async () => {
+Deno.test("LlmAgent steps down to plain prompting when the endpoint rejects every response_format", async () => {
   await withStub("no_json_mode", async (stub) => {
-    const agent = agentFor(stub);
+    const agent = agentFor(stub, { maxRetries: 0 });
     const [a, b] = observations(2);
     assert.deepEqual(await agent.act(a), rules.act(a));
     assert.deepEqual(await agent.act(b), rules.act(b));
     assert.equal(agent.stats.llm_actions, 2);
-    assert.equal(agent.stats.requests, 3);
-    assert.equal(stub.requests[2].body.response_format, undefined);
+    assert.equal(agent.stats.fallbacks, 0);
+    // json_schema, json_object + schema, json_object: rejected, then plain, kept for tick 2
+    assert.deepEqual(
+      stub.requests.map((r) => (r.body.response_format as { type?: string } | undefined)?.type),
+      ["json_schema", "json_object", "json_object", undefined, undefined],
+    );
+    assert.ok("schema" in (stub.requests[1].body.response_format as object));
+    assert.ok(!("schema" in (stub.requests[2].body.response_format as object)));
+    assert.equal(agent.stats.format_rejections, 3);
+    assert.equal(agent.stats.retries, 0);
+    assert.equal(agent.responseFormat, "plain");
+    assertInvariants(agent.stats);
+  });
+});
+
+Deno.test("LlmAgent uses llama.cpp's json_object + schema when json_schema is refused", async () => {
+  await withStub("json_object_only", async (stub) => {
+    const agent = agentFor(stub);
+    const [a, b] = observations(2);
+    assert.deepEqual(await agent.act(a), rules.act(a));
+    assert.deepEqual(await agent.act(b), rules.act(b));
+    assert.equal(agent.responseFormat, "json_object_schema");
+    assert.equal(agent.stats.format_rejections, 1);
+    assert.equal(stub.requests.length, 3);
+    const last = stub.requests[2].body.response_format as { type: string; schema: unknown };
+    assert.equal(last.type, "json_object");
+    const items = (last.schema as { properties: { decisions: { items: unknown } } }).properties
+      .decisions.items as { properties: { alert_id: { enum: string[] } } };
+    assert.deepEqual(items.properties.alert_id.enum, b.alerts.map((x) => x.id));
+  });
+});
+
+Deno.test("isFormatRejection: 422, a 400 about the format, a 500 naming response_format", () => {
+  assert.ok(isFormatRejection(422, "422 status code (no body)"));
+  assert.ok(isFormatRejection(400, "400 response_format json_schema is not supported"));
+  assert.ok(isFormatRejection(500, "500 1 validation error: ('body', 'response_format', 'type')"));
+  assert.ok(!isFormatRejection(400, "400 Requested tokens (5000) exceed context window of 4096"));
+  assert.ok(!isFormatRejection(500, "500 internal error"));
+  assert.ok(!isFormatRejection(401, "401 invalid api key for response_format"));
+});
+
+Deno.test("LlmAgent sends no response_format in plain mode", async () => {
+  await withStub("json_object_only", async (stub) => {
+    const agent = agentFor(stub, { responseFormat: "plain" });
+    const [a] = observations(1);
+    assert.deepEqual(await agent.act(a), rules.act(a));
+    assert.equal(stub.requests[0].body.response_format, undefined);
+    assert.equal(agent.stats.format_rejections, 0);
   });
 });
 

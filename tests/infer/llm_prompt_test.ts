@@ -166,9 +166,19 @@ Deno.test("llmConfigFromEnv reads endpoint, model, key precedence and bounds", (
     LLM_JSON_MODE: "0",
   }));
   assert.deepEqual(
-    [c.baseUrl, c.model, c.apiKey, c.timeoutMs, c.maxRetries, c.timeLimitMs, c.jsonMode],
-    ["http://x/v1", "m", "k2", 1500, 4, 60_000, false],
+    [c.baseUrl, c.model, c.apiKey, c.timeoutMs, c.maxRetries, c.timeLimitMs, c.responseFormat],
+    ["http://x/v1", "m", "k2", 1500, 4, 60_000, "plain"],
   );
+  assert.equal(d.responseFormat, "json_schema");
+  const f = (v: string) => llmConfigFromEnv(env({ LLM_RESPONSE_FORMAT: v })).responseFormat;
+  assert.equal(f(" JSON_OBJECT_SCHEMA "), "json_object_schema");
+  assert.equal(f("plain"), "plain");
+  assert.equal(
+    llmConfigFromEnv(env({ LLM_RESPONSE_FORMAT: "json_object", LLM_JSON_MODE: "0" }))
+      .responseFormat,
+    "json_object",
+  );
+  assert.throws(() => f("grammar"), /LLM_RESPONSE_FORMAT must be one of json_schema, /);
   assert.equal(apiKeyFromEnv(env({ API_KEY: "k1", OPENAI_API_KEY: "k2", HF_TOKEN: "k3" })), "k1");
   assert.equal(apiKeyFromEnv(env({ API_KEY: " ", HF_TOKEN: "k3" })), "k3");
   assert.throws(() => llmConfigFromEnv(env({ LLM_TIMEOUT_S: "soon" })), LlmConfigError);

@@ -21,7 +21,8 @@ export type StubMode =
   | "error500" // always 500
   | "unauthorized" // always 401
   | "invalid" // unknown ids, duplicates and too many INVESTIGATE, plus one valid decision
-  | "no_json_mode"; // 400 when response_format is sent, else good
+  | "no_json_mode" // 400 when response_format is sent, else good
+  | "json_object_only"; // like llama-cpp-python: 500 unless response_format.type is text/json_object
 
 /** One request the stub received. */
 export interface StubRequest {
@@ -153,6 +154,18 @@ export function startStub(mode: StubMode = "good"): Stub {
       case "no_json_mode":
         if (body.response_format) return error(400, "response_format is not supported");
         return completion(good);
+      case "json_object_only": {
+        const type = (body.response_format as { type?: string } | undefined)?.type;
+        if (type !== undefined && type !== "text" && type !== "json_object") {
+          // llama-cpp-python 0.3.36's answer, verbatim but for the traceback
+          return error(
+            500,
+            "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', " +
+              `'type'), 'msg': "Input should be 'text' or 'json_object'", 'input': '${type}'}`,
+          );
+        }
+        return completion(good);
+      }
       case "invalid": {
         const ids = observation.alerts.map((a) => a.id);
         const decisions = [
