@@ -76,7 +76,9 @@ async function startServer(): Promise<{ baseUrl: string; stop: () => Promise<str
   }).spawn();
   let log = "";
   const drain = (stream: ReadableStream<Uint8Array>) =>
-    stream.pipeThrough(new TextDecoderStream()).pipeTo(
+    // (typed as a pair: the DOM lib that the browser tests load into the same check types the
+    // decoder's writable side as BufferSource)
+    stream.pipeThrough(new TextDecoderStream() as TransformStream<Uint8Array, string>).pipeTo(
       new WritableStream({ write: (chunk) => void (log = (log + chunk).slice(-4000)) }),
     );
   const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
