@@ -19,20 +19,30 @@ const READY = await clusterReady("cluster_test");
 const json = { "Content-Type": "application/json" };
 const auth = { Authorization: `Bearer ${TOKEN}` };
 
+/** Each named session's secret (`X-Session-Token`, answered by the reset that created it). */
+const tokens = new Map<string, string>();
+
+function sessionHeaders(sid: string): Record<string, string> {
+  const token = tokens.get(sid);
+  return { "X-Session-Id": sid, ...(token ? { "X-Session-Token": token } : {}) };
+}
+
 async function reset(cluster: Cluster, sid: string, body: Record<string, unknown> = {}) {
   const res = await fetch(`${cluster.url}/reset`, {
     method: "POST",
-    headers: { ...json, "X-Session-Id": sid },
+    headers: { ...json, ...sessionHeaders(sid) },
     body: JSON.stringify({ task_id: "easy", seed: 1, ...body }),
   });
   const payload = await res.json();
+  const token = res.headers.get("X-Session-Token");
+  if (token) tokens.set(sid, token); // a new session (also one re-created on a survivor)
   return { status: res.status, by: res.headers.get("X-Served-By"), payload };
 }
 
 async function step(cluster: Cluster, sid: string) {
   const res = await fetch(`${cluster.url}/step`, {
     method: "POST",
-    headers: { ...json, "X-Session-Id": sid },
+    headers: { ...json, ...sessionHeaders(sid) },
     body: JSON.stringify({ action: { decisions: [] } }),
   });
   const payload = await res.json();
@@ -82,7 +92,7 @@ Deno.test({
           for (const replica of cluster.replicaUrls) {
             const r = await fetch(`${replica}/reset`, {
               method: "POST",
-              headers: json,
+              headers: { ...json, ...auth }, // replay reads ingested alerts: the ingest token
               body: JSON.stringify({ task_id: "easy", seed: 3, source: "replay" }),
             });
             const body = await r.json();
