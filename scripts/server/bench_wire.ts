@@ -105,12 +105,15 @@ async function post(url: string, body: string, headers: Record<string, string> =
   });
   const text = await res.text();
   if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text}`);
+  // A reset that creates a named session answers its secret: keep it for the next calls.
+  const token = res.headers.get("x-session-token");
+  if (token) headers["X-Session-Token"] = token;
   return text;
 }
 
 function oursHttp(url: string): Frame {
   let done = true, seed = 0;
-  const H = { "X-Session-Id": "bench-wire" };
+  const H: Record<string, string> = { "X-Session-Id": "bench-wire" };
   return async () => {
     if (done) await post(url + "/reset", `{"seed":${seed++},"task_id":"hard"}`, H);
     done = JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}', H)).done;
@@ -221,7 +224,7 @@ if (import.meta.main) {
   const oursPid = ours.process.pid;
   const ref = await spawnReference(PY);
   // A real /step reply, for the bare ceiling's answer size.
-  const H = { "X-Session-Id": "bench-size" };
+  const H: Record<string, string> = { "X-Session-Id": "bench-size" };
   await post(ours.url + "/reset", '{"seed":1,"task_id":"hard"}', H);
   const sample = await post(ours.url + "/step", '{"action":{"decisions":[]}}', H);
   const bodyFile = await Deno.makeTempFile({ suffix: ".json" });
