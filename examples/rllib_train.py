@@ -52,8 +52,8 @@ from ray.rllib.callbacks.callbacks import RLlibCallback  # noqa: E402
 from ray.rllib.core.columns import Columns  # noqa: E402
 from ray.rllib.core.rl_module.rl_module import RLModuleSpec  # noqa: E402
 
-from alert_triage_gym import HELD_OUT_SEED_START, AlertTriageWireEnv, WireClient  # noqa: E402
-from alert_triage_gym import rule_action  # noqa: E402
+from alert_triage_gym import HELD_OUT_SEED_START, AlertTriageWireEnv  # noqa: E402
+from alert_triage_gym import rule_baseline_scores  # noqa: E402
 from alert_triage_gym.ray_local import init_local_ray  # noqa: E402
 from alert_triage_gym.rllib_module import SlotRLModule, slot_module_config  # noqa: E402
 
@@ -111,21 +111,6 @@ def play_greedy(module, url: str, task: str, seeds: list[int]) -> list[float]:
             scores.append(float(info["task_score"]))
     finally:
         env.close()
-    return scores
-
-
-def play_rules(url: str, task: str, seeds: list[int]) -> list[float]:
-    """Task score of the rule baseline on each seed, over the wire."""
-    client = WireClient(url)
-    scores = []
-    try:
-        for s in seeds:
-            data = client.reset(seed=s, task_id=task)
-            while not data.get("done"):
-                data = client.step(rule_action(data["observation"]))
-            scores.append(float(data["observation"]["task_score"]))
-    finally:
-        client.close()
     return scores
 
 
@@ -230,7 +215,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         module = algo.get_module()
         seeds = list(range(HELD_OUT_SEED_START, HELD_OUT_SEED_START + args.eval_episodes))
         ppo = play_greedy(module, args.url, args.task, seeds)
-        rules = play_rules(args.url, args.task, seeds)
+        rules = rule_baseline_scores(args.url, args.task, seeds)
     finally:
         algo.stop()
         ray.shutdown()

@@ -72,8 +72,7 @@ from stable_baselines3.common.vec_env import DummyVecEnv, VecMonitor  # noqa: E4
 from alert_triage_gym import (  # noqa: E402
     HELD_OUT_SEED_START,
     AlertTriageWireEnv,
-    WireClient,
-    rule_action,
+    rule_baseline_scores,
 )
 from alert_triage_gym.sb3_policy import SlotPolicy, slot_policy_kwargs  # noqa: E402
 from alert_triage_gym.vector import AlertTriageSB3VecEnv  # noqa: E402
@@ -149,17 +148,7 @@ def run_policy(
 
 def run_rule_baseline(url: str, task: str, seeds: list[int]) -> list[float]:
     """Task score of the rule baseline on each seed, played over the wire."""
-    client = WireClient(url)
-    scores = []
-    try:
-        for s in seeds:
-            data = client.reset(seed=s, task_id=task, agent="rules-wire")
-            while not data.get("done"):
-                data = client.step(rule_action(data["observation"]))
-            scores.append(float(data["observation"]["task_score"]))
-    finally:
-        client.close()
-    return scores
+    return rule_baseline_scores(url, task, seeds, agent="rules-wire")
 
 
 def mean_se(xs: list[float]) -> tuple[float, float]:

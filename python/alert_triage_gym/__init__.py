@@ -13,7 +13,7 @@ Stable-Baselines3), :mod:`.baseline` (the rule baseline, for over-the-wire compa
 
 from gymnasium.envs.registration import register, registry
 
-from .baseline import rule_action
+from .baseline import rule_action, rule_baseline_scores
 from .encoding import ACTION_TYPES, ALERT_TYPES, TASKS, ObservationEncoder, TaskSpec, task_spec
 from .env import HELD_OUT_SEED_START, AlertTriageWireEnv
 from .vector import AlertTriageSB3VecEnv, AlertTriageVectorEnv
@@ -32,6 +32,7 @@ __all__ = [
     "TaskSpec",
     "WireClient",
     "rule_action",
+    "rule_baseline_scores",
     "task_spec",
     "ws_url",
 ]

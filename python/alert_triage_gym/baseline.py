@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .encoding import rank_order
+from .wire import WireClient
 
 ESCALATE_SEVERITY = 0.85
 ESCALATE_CONFIDENCE = 0.8
@@ -38,3 +39,26 @@ def rule_action(obs: Mapping[str, Any]) -> dict[str, Any]:
             action = "IGNORE"
         decisions.append({"alert_id": a["id"], "action_type": action})
     return {"decisions": decisions}
+
+
+def rule_baseline_scores(
+    url: str, task: str, seeds: list[int], agent: str | None = None
+) -> list[float]:
+    """Task score of the rule baseline on each seed, played over the wire (``/ws``).
+
+    ``agent`` names the player in the server's metrics (``reset``'s ``agent`` field), if given.
+    """
+    client = WireClient(url)
+    scores = []
+    try:
+        for s in seeds:
+            params: dict[str, Any] = {"seed": s, "task_id": task}
+            if agent is not None:
+                params["agent"] = agent
+            data = client.reset(**params)
+            while not data.get("done"):
+                data = client.step(rule_action(data["observation"]))
+            scores.append(float(data["observation"]["task_score"]))
+    finally:
+        client.close()
+    return scores

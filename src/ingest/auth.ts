@@ -120,13 +120,7 @@ export async function checkBearer(
  * ```
  */
 export async function hmacHex(secret: string, body: Uint8Array): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
+  const key = await hmacKey(secret, "sign");
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, body as BufferSource));
   return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
 }
@@ -154,27 +148,25 @@ export async function verifySignature(
   }
   const m = /^\s*(?:sha256=)?([0-9a-fA-F]{64})\s*$/.exec(header);
   if (!m) return { status: 403, message: `Malformed ${SIGNATURE_HEADER} (expected sha256=<hex>)` };
-  const sig = Uint8Array.from(m[1].match(/../g)!, (h) => parseInt(h, 16));
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["verify"],
-  );
-  const ok = await crypto.subtle.verify("HMAC", key, sig, body as BufferSource);
+  const ok = await hmacVerify(secret, m[1], body);
   return ok ? null : { status: 403, message: `${SIGNATURE_HEADER} does not match the body` };
 }
 
-async function hmacVerify(secret: string, hex: string, message: Uint8Array): Promise<boolean> {
-  const sig = Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
-  const key = await crypto.subtle.importKey(
+/** The HMAC-SHA256 key of a shared secret, for signing or verifying. */
+function hmacKey(secret: string, usage: "sign" | "verify"): Promise<CryptoKey> {
+  return crypto.subtle.importKey(
     "raw",
     encoder.encode(secret),
     { name: "HMAC", hash: "SHA-256" },
     false,
-    ["verify"],
+    [usage],
   );
+}
+
+/** Whether `hex` (64 hex digits) is the HMAC-SHA256 of `message` under `secret` (constant-time). */
+async function hmacVerify(secret: string, hex: string, message: Uint8Array): Promise<boolean> {
+  const sig = Uint8Array.from(hex.match(/../g)!, (h) => parseInt(h, 16));
+  const key = await hmacKey(secret, "verify");
   return await crypto.subtle.verify("HMAC", key, sig, message as BufferSource);
 }
 

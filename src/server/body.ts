@@ -42,6 +42,16 @@ export function parseJsonBytes(bytes: Uint8Array): any {
   }
 }
 
+/** The 408 of a body not received within `timeoutMs` (the connection is closed). */
+function bodyTimeout(timeoutMs: number): HttpError {
+  return new HttpError(
+    408,
+    `Request body not received within ${timeoutMs / 1000} s`,
+    "body_timeout",
+    { Connection: "close" },
+  );
+}
+
 /**
  * Reads a body whose declared `Content-Length` is at most one read chunk in one go (HTTP/1.1 framing
  * bounds it by that length, so at most {@link READ_CHUNK} bytes are ever reserved), within
@@ -61,14 +71,7 @@ async function readSmall(request: Request, timeoutMs: number): Promise<Uint8Arra
   } finally {
     clearTimeout(timer);
   }
-  if (bytes === null) {
-    throw new HttpError(
-      408,
-      `Request body not received within ${timeoutMs / 1000} s`,
-      "body_timeout",
-      { Connection: "close" },
-    );
-  }
+  if (bytes === null) throw bodyTimeout(timeoutMs);
   return new Uint8Array(bytes);
 }
 
@@ -118,14 +121,7 @@ export async function readBodyLimited(
   } finally {
     clearTimeout(timer);
   }
-  if (timedOut) {
-    throw new HttpError(
-      408,
-      `Request body not received within ${timeoutMs / 1000} s`,
-      "body_timeout",
-      close,
-    );
-  }
+  if (timedOut) throw bodyTimeout(timeoutMs);
   if (parts.length === 1) return parts[0];
   const out = new Uint8Array(size);
   let at = 0;
