@@ -2,11 +2,17 @@
  * Load test: many concurrent WebSocket sessions on `/ws`, each playing the rule-based agent for
  * a number of steps (resetting whenever an episode ends, episode `e` of session `i` seeded
  * `i * 100000 + e`), then checks that every session's trajectory equals its in-process replay
- * and prints p50/p99 step latency.
+ * and prints p50/p99 step latency with the CPU time per step of the server and of this client.
+ *
+ * The clients speak WebSocket over `TCP_NODELAY` connections (Deno's own client sends frames over
+ * 1,024 bytes in two writes with Nagle's algorithm on, and ~1.6% of the round trips then waited
+ * ~40 ms for a delayed ACK); every client connects before the clock starts, and trajectories are
+ * replayed in-process only after it stops, so the latencies are the server's and the wire's.
  *
  * ```sh
- * deno run --allow-net --allow-run --allow-env --allow-read scripts/server/load.ts \
- *   [--sessions 200] [--steps 1000] [--url http://127.0.0.1:8000]
+ * # --allow-all: Deno reads /proc/<pid>/stat (CPU time) only with all permissions
+ * deno run --allow-all scripts/server/load.ts \
+ *   [--sessions 200] [--steps 1000] [--url http://127.0.0.1:8000] [--guarded]
  * ```
  * Without `--url` it spawns the server (`deno serve`, least-privilege flags) on a free port.
  * Exit code 1 on any error or mismatch.
@@ -26,6 +32,8 @@ export interface LoadOptions {
   sessions: number;
   /** Steps per session. */
   steps: number;
+  /** The server's process id, for its CPU time (optional). */
+  serverPid?: number;
 }
 
 /** What {@link runLoad} measured. */
@@ -48,22 +56,38 @@ export interface LoadReport {
   stepsPerSecond: number;
   /** Wall time, s. */
   seconds: number;
+  /** This client process's CPU time per step, µs (NaN without `/proc` access). */
+  clientCpuUsPerStep: number;
+  /** The server process's CPU time per step, µs (NaN without its pid or `/proc` access). */
+  serverCpuUsPerStep: number;
+}
+
+const USER_HZ = 100;
+/** User + system CPU seconds of a process (`"self"` or a pid) from `/proc`, or NaN. */
+function cpuSeconds(pid: number | "self" | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return NaN;
+  }
 }
 
 /** The seed of episode `e` of session `i`. */
 export const loadSeed = (i: number, e: number): number => i * 100000 + e;
 
 async function runSession(
-  wsUrl: string,
+  ws: WsClient,
   i: number,
   steps: number,
   latencies: Float64Array,
   report: LoadReport,
-): Promise<void> {
+): Promise<number[] | null> {
   const task = TASK_IDS[i % TASK_IDS.length];
   const policy = rulePolicy();
   const hashes: number[] = [];
-  const ws = await WsClient.connect(wsUrl);
   try {
     let episode = 0;
     let observation: Observation | null = null;
@@ -90,10 +114,15 @@ async function runSession(
     }
   } catch (err) {
     report.errors.push(`session ${i}: ${err instanceof Error ? err.message : err}`);
-    return;
+    return null;
   } finally {
     await ws.close();
   }
+  return hashes;
+}
+
+function verify(i: number, steps: number, hashes: number[], report: LoadReport): void {
+  const task = TASK_IDS[i % TASK_IDS.length];
   const expected = replayTrajectory(task, (e) => loadSeed(i, e), steps);
   const first = expected.findIndex((h, k) => h !== hashes[k]);
   if (first >= 0 || expected.length !== hashes.length) {
@@ -120,15 +149,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     p99Ms: 0,
     stepsPerSecond: 0,
     seconds: 0,
+    clientCpuUsPerStep: NaN,
+    serverCpuUsPerStep: NaN,
   };
+  // every client connects before any steps, so handshakes are not counted as step latency
+  const sockets = await Promise.all(
+    Array.from({ length: options.sessions }, () => WsClient.connectNoDelay(wsUrl)),
+  );
+  const cpu0 = cpuSeconds("self"), serverCpu0 = cpuSeconds(options.serverPid);
   const t0 = performance.now();
-  await Promise.all(
-    Array.from(
-      { length: options.sessions },
-      (_, i) => runSession(wsUrl, i, options.steps, latencies, report),
-    ),
+  const trajectories = await Promise.all(
+    sockets.map((ws, i) => runSession(ws, i, options.steps, latencies, report)),
   );
   report.seconds = (performance.now() - t0) / 1000;
+  report.clientCpuUsPerStep = (cpuSeconds("self") - cpu0) * 1e6 / report.steps;
+  report.serverCpuUsPerStep = (cpuSeconds(options.serverPid) - serverCpu0) * 1e6 / report.steps;
+  // trajectories are checked against in-process replays after the clock stops
+  trajectories.forEach((hashes, i) => hashes && verify(i, options.steps, hashes, report));
   const measured = latencies.subarray(0, options.sessions * options.steps).slice().sort();
   report.p50Ms = percentile(measured, 0.5);
   report.p99Ms = percentile(measured, 0.99);
@@ -174,7 +211,7 @@ if (import.meta.main) {
     ALERT_TRIAGE_MAX_SESSIONS_PER_CLIENT: String(sessions + 8),
   }, { guarded: Deno.args.includes("--guarded") });
   const url = given || server!.url;
-  const report = await runLoad({ url, sessions, steps });
+  const report = await runLoad({ url, sessions, steps, serverPid: server?.process.pid });
   const own = await serverStepTime(url);
   const alive = server ? server.alive() : true;
   await server?.stop();
@@ -184,6 +221,9 @@ if (import.meta.main) {
       `replay mismatches ${report.mismatches.length}, server alive ${alive}\n` +
       `  step latency p50 ${report.p50Ms.toFixed(3)} ms, p99 ${report.p99Ms.toFixed(3)} ms; ` +
       `${report.stepsPerSecond.toFixed(0)} steps/s over ${report.seconds.toFixed(2)} s\n` +
+      `  CPU per step: server ${report.serverCpuUsPerStep.toFixed(1)} µs, this client ${
+        report.clientCpuUsPerStep.toFixed(1)
+      } µs\n` +
       `  server's own step time (alert_triage_step_latency_seconds): mean ${
         own.meanMs.toFixed(3)
       } ms, p99 <= ${own.p99Ms} ms (histogram bucket) over ${own.count} steps`,

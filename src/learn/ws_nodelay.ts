@@ -165,7 +165,10 @@ export class NoDelaySocket {
           }
           at += h + n;
           const opcode = b0 & 0x0f, fin = (b0 & 0x80) !== 0;
-          if (opcode === 0x8) return this.#end("closed by the server");
+          if (opcode === 0x8) {
+            const code = payload.length >= 2 ? (payload[0] << 8) | payload[1] : 1005;
+            return this.#end(`closed by the server (${code})`);
+          }
           if (opcode === 0x9) {
             this.#write(0xa, payload);
             continue;
