@@ -41,7 +41,7 @@ COPY mod.ts ./
 COPY cli/ ./cli/
 COPY src/ ./src/
 COPY tasks/ ./tasks/
-RUN deno cache --frozen cli/server.ts cli/start.ts \
+RUN deno cache --frozen cli/server.ts cli/server_compiled.ts cli/start.ts \
  && chmod -R a+rX,go-w /app/mod.ts /app/cli /app/src /app/tasks \
  && mkdir -p /app/data \
  && chmod 1777 /app/data
@@ -57,8 +57,11 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
 
 # `deno task start` with --cached-only, the server as the only deno process: cli/start.ts --print
 # picks the address from ALERT_TRIAGE_PORT/PORT and ALERT_TRIAGE_HOST/HOST (default 0.0.0.0:8000)
-# and prints the `deno serve --cached-only` arguments with least privilege (--allow-net for that
-# address only, --allow-env=ALERT_TRIAGE_*, read/write ./data only, widened only for an alert
+# and prints the `deno --cached-only` arguments with least privilege: the server behind its
+# connection guard (`deno run ... cli/server_compiled.ts`: header, body and idle deadlines that
+# `deno serve` lacks) on 0.0.0.0, or `deno serve cli/server.ts` with ALERT_TRIAGE_GUARD=off (behind
+# a proxy with its own timeouts) or a loopback HOST; --allow-net for that address only (plus
+# 127.0.0.1, the guard's hop to the app), --allow-env=ALERT_TRIAGE_*, read/write ./data only, widened only for an alert
 # store configured elsewhere: ALERT_TRIAGE_KV_PATH in another directory, or a remote KV URL, whose
 # host and DENO_KV_ACCESS_TOKEN it then allows); the shell execs them (one argument per line), so
 # tini passes SIGTERM straight to the server. A bad PORT/HOST stops here with the usage text.

@@ -1,29 +1,38 @@
 /**
- * `deno task start`: chooses the address, then runs the server (`cli/server.ts`) with
- * `deno serve` and least-privilege flags whose `--allow-net` names exactly that address.
+ * `deno task start`: chooses the address, then runs the server with least-privilege flags whose
+ * `--allow-net` names exactly that address: behind the connection guard
+ * (`cli/server_compiled.ts`, which drops slow and idle connections; `Deno.serve` has no such
+ * deadlines) on any interface but loopback, directly under `deno serve` (`cli/server.ts`, about
+ * twice the WebSocket throughput per CPU) on loopback, where the clients are local processes.
  *
  * ```sh
- * deno task start                              # http://0.0.0.0:8000
- * deno task start --port 8106 --host 127.0.0.1
+ * deno task start                              # http://0.0.0.0:8000, guarded
+ * deno task start --port 8106 --host 127.0.0.1 # loopback: deno serve, no guard
  * PORT=8106 HOST=127.0.0.1 deno task start     # or ALERT_TRIAGE_PORT / ALERT_TRIAGE_HOST
+ * deno task start --guard off                  # behind a proxy with its own timeouts (HAProxy)
  * ```
  *
  * The address comes from the flags, else `ALERT_TRIAGE_PORT`/`ALERT_TRIAGE_HOST`, else
  * `PORT`/`HOST`, else `8000` on `0.0.0.0`. The child runs
  * `deno serve --port P --host H --allow-net=H:P --allow-env=ALERT_TRIAGE_* --allow-read=./data,./policies
- * --allow-write=./data cli/server.ts` (with `--port 0`, any free port, `--allow-net=H`); SIGINT and
+ * --allow-write=./data cli/server.ts` (with `--port 0`, any free port, `--allow-net=H`), or guarded
+ * `deno run <the same permissions, --allow-net adding 127.0.0.1> cli/server_compiled.ts --port P
+ * --host H` (`--guard`, else `ALERT_TRIAGE_GUARD`: `auto`, `on` or `off`); SIGINT and
  * SIGTERM are passed on, and the launcher exits with the server's exit code. The alert store
  * `ALERT_TRIAGE_KV_PATH` widens those flags to what it needs (see {@link kvPermissions}): a file
  * outside `./data` its directory, a remote KV URL its host and `DENO_KV_ACCESS_TOKEN`.
- * `--cached-only` is passed on to `deno serve` (the container image: never download at start).
+ * `--cached-only` is passed on to `deno` (the container image: never download at start).
  * `--print` prints the `deno` arguments one per line instead of running them, for a wrapper that
  * `exec`s them so that the server is the only deno process (the container image's command).
  *
  * @example
  * ```ts
- * import { kvPermissions, serveCommand, startAddress } from "./start.ts";
+ * import { guardMode, isLoopback, kvPermissions, serveCommand, startAddress } from "./start.ts";
  * const address = startAddress([], (name) => ({ PORT: "8106" })[name])!;
  * console.assert(serveCommand(address).includes("--allow-net=0.0.0.0:8106"));
+ * console.assert(guardMode([], () => undefined) === "auto" && !isLoopback(address.hostname));
+ * const guarded = serveCommand(address, "cli/server_compiled.ts", { guarded: true });
+ * console.assert(guarded[0] === "run" && guarded.includes("--allow-net=0.0.0.0:8106,127.0.0.1"));
  * const kv = kvPermissions((name) => ({ ALERT_TRIAGE_KV_PATH: "https://kv.example" })[name]);
  * const args = serveCommand(address, undefined, { kv, cachedOnly: true });
  * console.assert(args.includes("--allow-net=0.0.0.0:8106,kv.example"));
@@ -34,16 +43,21 @@
 import { errorMessage, EXIT_OK, EXIT_USAGE, UsageError } from "./_usage.ts";
 
 /** The usage text of `deno task start`. */
-export const START_USAGE = `Usage: deno task start [--port N] [--host H] [--cached-only] [--print]
+export const START_USAGE =
+  `Usage: deno task start [--port N] [--host H] [--guard auto|on|off] [--cached-only] [--print]
 
-Runs the alert-triage server with deno serve and least privilege
-(--allow-net=H:N --allow-env=ALERT_TRIAGE_* --allow-read=./data,./policies --allow-write=./data).
+Runs the alert-triage server with least privilege (--allow-net=H:N --allow-env=ALERT_TRIAGE_*
+--allow-read=./data,./policies --allow-write=./data): behind the connection guard (header, body and
+idle keep-alive deadlines; cli/server_compiled.ts) or directly under deno serve (no connection
+deadlines; about twice the WebSocket throughput per CPU).
 
 Options:
   --port N       port to listen on (0..65535; 0 picks a free one). Default: $ALERT_TRIAGE_PORT,
                  else $PORT, else 8000
   --host H       interface to listen on. Default: $ALERT_TRIAGE_HOST, else $HOST, else 0.0.0.0
-  --cached-only  pass --cached-only to deno serve (never download dependencies)
+  --guard G      auto (default: guarded unless H is a loopback address), on or off.
+                 Default: $ALERT_TRIAGE_GUARD, else auto
+  --cached-only  pass --cached-only to deno (never download dependencies)
   --print        print the deno arguments, one per line, instead of running the server
   -h, --help     this text
 
@@ -56,6 +70,39 @@ export interface StartAddress {
   port: number;
   /** Interface. */
   hostname: string;
+}
+
+/** Whether the connection guard runs: `auto` guards every interface but loopback. */
+export type GuardMode = "auto" | "on" | "off";
+
+/** Whether `hostname` is a loopback interface (`127.0.0.0/8`, `::1`, `localhost`). */
+export function isLoopback(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * The guard mode from `--guard` (or `--guard=`) in `args`, else `ALERT_TRIAGE_GUARD`, else
+ * `auto`; throws {@link UsageError} on another value.
+ */
+export function guardMode(
+  args: readonly string[],
+  get: (name: string) => string | undefined,
+): GuardMode {
+  let value: string | undefined;
+  let source = "--guard";
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--guard") value = args[++i];
+    else if (args[i].startsWith("--guard=")) value = args[i].slice("--guard=".length);
+  }
+  if (value === undefined) {
+    value = get("ALERT_TRIAGE_GUARD")?.trim() || "auto";
+    source = "ALERT_TRIAGE_GUARD";
+  }
+  if (value !== "auto" && value !== "on" && value !== "off") {
+    throw new UsageError(`${source} must be auto, on or off, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function parsePort(value: string, source: string): number {
@@ -80,6 +127,11 @@ export function startAddress(
     const arg = args[i];
     if (arg === "--help" || arg === "-h") return null;
     if (arg === "--cached-only" || arg === "--print") continue; // read by the launcher itself
+    if (arg === "--guard") { // read by guardMode
+      i++;
+      continue;
+    }
+    if (arg.startsWith("--guard=")) continue;
     const eq = arg.indexOf("=");
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     if (flag !== "--port" && flag !== "--host") {
@@ -155,9 +207,18 @@ export interface ServeExtras {
   cachedOnly?: boolean;
   /** What the alert store needs beyond `./data` ({@link kvPermissions}). */
   kv?: KvPermissions;
+  /**
+   * Run `entry` as the guarded server (`deno run entry --port P --host H`, where `entry` is
+   * `cli/server_compiled.ts`) instead of under `deno serve`; `--allow-net` then also names
+   * `127.0.0.1`, the guard's private hop to the app.
+   */
+  guarded?: boolean;
 }
 
-/** The `deno serve` arguments (after the executable) that serve `cli/server.ts` at `address`. */
+/**
+ * The `deno` arguments (after the executable) that serve `cli/server.ts` at `address` with
+ * `deno serve`, or with {@link ServeExtras.guarded} run `cli/server_compiled.ts` (the guard).
+ */
 export function serveCommand(
   address: StartAddress,
   entry = "cli/server.ts",
@@ -166,29 +227,31 @@ export function serveCommand(
   const { port, hostname } = address;
   const kv = extras.kv ?? { net: [], env: [], paths: [] };
   const netHost = hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname;
-  const net = [port === 0 ? netHost : `${netHost}:${port}`, ...kv.net].join(",");
+  const listen = port === 0 ? netHost : `${netHost}:${port}`;
+  const hop = extras.guarded && listen !== "127.0.0.1" ? ["127.0.0.1"] : [];
+  const net = [listen, ...hop, ...kv.net].join(",");
   const files = ["./data", ...kv.paths].join(",");
-  return [
-    "serve",
-    ...(extras.cachedOnly ? ["--cached-only"] : []),
-    "--port",
-    String(port),
-    "--host",
-    hostname,
+  const permissions = [
     `--allow-net=${net}`,
     ["--allow-env=ALERT_TRIAGE_*", ...kv.env].join(","),
     `--allow-read=${files},./policies`, // ./policies: the agents of the web console's watch mode
     `--allow-write=${files}`,
-    entry,
   ];
+  const cached = extras.cachedOnly ? ["--cached-only"] : [];
+  if (extras.guarded) {
+    return ["run", ...cached, ...permissions, entry, "--port", String(port), "--host", hostname];
+  }
+  return ["serve", ...cached, "--port", String(port), "--host", hostname, ...permissions, entry];
 }
 
 if (import.meta.main) {
   let address: StartAddress | null;
   let kv: KvPermissions;
+  let guard: GuardMode;
   try {
     address = startAddress(Deno.args, (name) => Deno.env.get(name));
     kv = kvPermissions((name) => Deno.env.get(name));
+    guard = guardMode(Deno.args, (name) => Deno.env.get(name));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`error: ${errorMessage(e)}\n\n${START_USAGE}`);
@@ -198,9 +261,10 @@ if (import.meta.main) {
     console.log(START_USAGE);
     Deno.exit(EXIT_OK);
   }
-  const entry = new URL("./server.ts", import.meta.url).pathname;
+  const guarded = guard === "on" || (guard === "auto" && !isLoopback(address.hostname));
+  const entry = new URL(guarded ? "./server_compiled.ts" : "./server.ts", import.meta.url).pathname;
   const cachedOnly = Deno.args.includes("--cached-only");
-  const args = serveCommand(address, entry, { cachedOnly, kv });
+  const args = serveCommand(address, entry, { cachedOnly, kv, guarded });
   if (Deno.args.includes("--print")) {
     if (args.some((arg) => arg.includes("\n"))) {
       console.error("error: an argument contains a line break; it cannot be printed one per line");

@@ -236,11 +236,28 @@ test("listens on PORT from the environment, with a HEALTHCHECK that follows it; 
       "-c",
       "cat /proc/[0-9]*/cmdline | tr '\\0' ' '",
     );
+    // on 0.0.0.0 the server runs behind its connection guard (deno task start --guard auto)
     match(
       args,
-      /deno serve --cached-only --port 9000 --host 0\.0\.0\.0 --allow-net=0\.0\.0\.0:9000 /,
+      /deno run --cached-only --allow-net=0\.0\.0\.0:9000,127\.0\.0\.1 .*cli\/server_compiled\.ts --port 9000 --host 0\.0\.0\.0/,
     );
     if (ENGINE === "podman") equal((await engine("healthcheck", "run", c.id)).code, 0);
+  } finally {
+    await remove(c.id);
+  }
+});
+
+test("the guard drops a connection that sends half a request head (request deadline 1 s)", async () => {
+  const c = await start(["-e", "ALERT_TRIAGE_REQUEST_TIMEOUT_SECONDS=1"]);
+  try {
+    const port = Number(new URL(c.url).port);
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(new TextEncoder().encode("GET /health HTTP/1.1\r\n"));
+    const started = Date.now();
+    equal(await conn.read(new Uint8Array(64)).catch(() => null), null);
+    const waited = Date.now() - started;
+    ok(waited >= 900 && waited < 5000, `dropped after ${waited} ms`);
+    conn.close();
   } finally {
     await remove(c.id);
   }

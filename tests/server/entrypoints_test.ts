@@ -6,7 +6,7 @@
  * @module
  */
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import { serveCommand, startAddress } from "../../cli/start.ts";
+import { guardMode, isLoopback, serveCommand, startAddress } from "../../cli/start.ts";
 import { UsageError } from "../../cli/_usage.ts";
 import { spawnServer } from "../../scripts/server/spawn.ts";
 import { WsClient } from "../../scripts/server/ws_client.ts";
@@ -127,6 +127,41 @@ Deno.test("startAddress: flags, then ALERT_TRIAGE_PORT/HOST, then PORT/HOST, the
   ok(serveCommand({ port: 0, hostname: "127.0.0.1" }).includes("--allow-net=127.0.0.1"));
 });
 
+Deno.test("the guard runs on every interface but loopback unless --guard/ALERT_TRIAGE_GUARD say", () => {
+  const env = (vars: Record<string, string>) => (name: string) => vars[name];
+  for (const h of ["127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"]) ok(isLoopback(h), h);
+  for (const h of ["0.0.0.0", "::", "10.0.0.1", "example.org"]) ok(!isLoopback(h), h);
+  equal(guardMode([], env({})), "auto");
+  equal(guardMode([], env({ ALERT_TRIAGE_GUARD: "off" })), "off");
+  equal(guardMode(["--guard", "on"], env({ ALERT_TRIAGE_GUARD: "off" })), "on");
+  equal(guardMode(["--guard=off"], env({})), "off");
+  throws(() => guardMode(["--guard", "maybe"], env({})), /--guard must be auto, on or off/);
+  throws(() => guardMode([], env({ ALERT_TRIAGE_GUARD: "1" })), /ALERT_TRIAGE_GUARD must be/);
+  // --guard is not mistaken for an address flag
+  deepEqual(startAddress(["--guard", "on", "--port", "9"], env({})), {
+    port: 9,
+    hostname: "0.0.0.0",
+  });
+  const guarded = serveCommand(
+    { port: 8106, hostname: "0.0.0.0" },
+    "cli/server_compiled.ts",
+    { guarded: true, cachedOnly: true },
+  );
+  deepEqual(guarded, [
+    "run",
+    "--cached-only",
+    "--allow-net=0.0.0.0:8106,127.0.0.1",
+    "--allow-env=ALERT_TRIAGE_*",
+    "--allow-read=./data,./policies",
+    "--allow-write=./data",
+    "cli/server_compiled.ts",
+    "--port",
+    "8106",
+    "--host",
+    "0.0.0.0",
+  ]);
+});
+
 Deno.test({
   name: "deno task start listens on PORT/HOST from the environment (and on --port)",
   sanitizeResources: false,
@@ -179,6 +214,48 @@ Deno.test({
         refused = true;
       }
       ok(refused, "the server outlived deno task start");
+    }
+  },
+});
+
+Deno.test({
+  name: "deno task start --guard on runs the guarded server: a silent connection is dropped",
+  sanitizeResources: false,
+  async fn() {
+    const root = new URL("../../", import.meta.url).pathname;
+    const port = freePort();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["task", "start", "--guard", "on", "--host", "127.0.0.1", "--port", String(port)],
+      cwd: root,
+      env: { NO_COLOR: "1", ALERT_TRIAGE_REQUEST_TIMEOUT_SECONDS: "1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      let seen = "";
+      while (!seen.includes(`listening on http://127.0.0.1:${port}/`)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`deno task start exited: ${seen}`);
+        seen += value;
+      }
+      equal((await (await fetch(`http://127.0.0.1:${port}/health`)).json()).status, "healthy");
+      // half a request head, then silence: the guard drops it after the 1 s request deadline
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      await conn.write(new TextEncoder().encode("GET /health HTTP/1.1\r\n"));
+      const started = Date.now();
+      const n = await conn.read(new Uint8Array(64)).catch(() => null);
+      equal(n, null);
+      const waited = Date.now() - started;
+      ok(waited >= 900 && waited < 5000, `dropped after ${waited} ms`);
+      conn.close();
+    } finally {
+      child.kill("SIGTERM");
+      (async () => {
+        while (!(await reader.read()).done) { /* drain */ }
+      })().catch(() => {});
+      await child.status;
     }
   },
 });
