@@ -37,7 +37,10 @@ Deno.test("the Dockerfile builds FROM denoland/deno:2.9.6 and installs dependenc
   ok(!/chmod[^\n]*\/deno-dir|chown/.test(later), "a later layer rewrites /deno-dir or owners");
   // the sources come after, cached --frozen against the cut lockfile
   ok(instructions.slice(install).includes("COPY src/ ./src/"));
-  match(later, /^RUN deno cache --frozen cli\/server\.ts cli\/server_compiled\.ts cli\/start\.ts /m);
+  match(
+    later,
+    /^RUN deno cache --frozen cli\/server\.ts cli\/server_compiled\.ts cli\/start\.ts /m,
+  );
   match(later, /chmod 1777 \/app\/data/);
 });
 
