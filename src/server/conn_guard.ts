@@ -116,6 +116,23 @@ function startsWith(chunk: Uint8Array, prefix: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * A read buffer that starts small and doubles (to 64 KiB) whenever a read fills it: a
+ * connection that trickles bytes (or sits idle) holds 2 KiB per direction, not 16 or 64 KiB,
+ * which the allocator would keep after it leaves; a busy one reaches full-size reads at once.
+ */
+class ReadBuffer {
+  #buf = new Uint8Array(2048);
+  /** The next chunk from `conn` (a view valid until the next read), or null at its end. */
+  async read(conn: Deno.Conn): Promise<Uint8Array | null> {
+    const n = await conn.read(this.#buf);
+    if (n === null) return null;
+    const chunk = this.#buf.subarray(0, n);
+    if (n === this.#buf.length && n < 64 * 1024) this.#buf = new Uint8Array(n * 2);
+    return chunk;
+  }
+}
+
 /** One proxied connection. */
 interface Link {
   client: Deno.TcpConn;
@@ -174,14 +191,13 @@ export function serveGuarded(
   };
 
   const clientToServer = async (link: Link) => {
-    const buf = new Uint8Array(16 * 1024);
+    const buf = new ReadBuffer();
     const frames = new FrameScanner();
     try {
       for (;;) {
-        const n = await link.client.read(buf);
-        if (n === null) break;
+        const chunk = await buf.read(link.client);
+        if (chunk === null) break;
         if (link.discarding) continue;
-        const chunk = buf.subarray(0, n);
         link.lastTraffic = Date.now();
         link.waitingSince ??= link.lastTraffic;
         if (link.upgraded && frames.scan(chunk, maxFrame) > 0) {
@@ -203,12 +219,11 @@ export function serveGuarded(
   };
 
   const serverToClient = async (link: Link) => {
-    const buf = new Uint8Array(16 * 1024);
+    const buf = new ReadBuffer();
     try {
       for (;;) {
-        const n = await link.upstream.read(buf);
-        if (n === null) break;
-        const chunk = buf.subarray(0, n);
+        const chunk = await buf.read(link.upstream);
+        if (chunk === null) break;
         if (!link.upgraded && startsWith(chunk, RESPONSE_101)) link.upgraded = true;
         else if (!link.upgraded && CLOSE_HEADER.test(decoder.decode(chunk.subarray(0, 1024)))) {
           link.closing = true;
