@@ -32,10 +32,20 @@ const DenoWebSocket = WebSocket as unknown as new (
   options: { headers?: HeadersInit },
 ) => WebSocket;
 
+/** What {@link WsClient} needs of a socket (a Deno `WebSocket`, or the no-delay stand-in). */
+export interface SocketLike {
+  /** `WebSocket.CONNECTING`, `OPEN`, `CLOSING` or `CLOSED`. */
+  readonly readyState: number;
+  /** Sends a text or binary message. */
+  send(data: string | Uint8Array): void;
+  /** Closes the socket. */
+  close(code?: number): void;
+}
+
 /** A WebSocket with a message queue. */
 export class WsClient {
   /** The socket (a Deno `WebSocket`, or for `connectNoDelay` a stand-in with its `readyState`). */
-  readonly socket: Pick<WebSocket, "readyState" | "send" | "close">;
+  readonly socket: SocketLike;
   /** Resolves when the socket has closed. */
   readonly closed: Promise<CloseInfo>;
   readonly #queue: string[] = [];
@@ -43,7 +53,7 @@ export class WsClient {
   #closeInfo: CloseInfo | null = null;
 
   private constructor(
-    socket: Pick<WebSocket, "readyState" | "send" | "close">,
+    socket: SocketLike,
     listen: (onText: (text: string) => void, onClose: (info: CloseInfo) => void) => void,
   ) {
     this.socket = socket;
@@ -78,14 +88,11 @@ export class WsClient {
   static async connectNoDelay(url: string): Promise<WsClient> {
     const raw = await NoDelaySocket.connect(url);
     let state: number = WebSocket.OPEN;
-    const socket = {
+    const socket: SocketLike = {
       get readyState() {
         return state;
       },
-      send: (data: string | ArrayBufferLike | Blob | ArrayBufferView) => {
-        if (typeof data === "string" || data instanceof Uint8Array) raw.send(data);
-        else throw new TypeError("connectNoDelay sends strings and Uint8Arrays only");
-      },
+      send: (data) => raw.send(data),
       close: () => raw.close(),
     };
     return new WsClient(socket, (onText, onClose) => {
