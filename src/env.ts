@@ -283,16 +283,19 @@ export class AlertTriageEnv {
     if (codes.length > n) {
       throw new InvalidActionError("codes", `${codes.length} codes for ${n} queued alerts`);
     }
+    // `#codes` is scratch: a rejected action leaves it half written, which changes nothing.
+    const out = this.#codes;
+    const given = codes.length;
     let investigations = 0;
     for (let i = 0; i < n; i++) {
-      const c = i < codes.length ? codes[i] : DELAY;
+      const c = i < given ? codes[i] : DELAY;
       if (!(c === 0 || c === 1 || c === 2 || c === 3)) {
         throw new InvalidActionError(`codes[${i}]`, `decision code must be 0..3, got ${c}`);
       }
       if (c === INVESTIGATE) investigations++;
+      out[i] = c;
     }
     this.#checkBudget(investigations, "codes");
-    for (let i = 0; i < n; i++) this.#codes[i] = i < codes.length ? codes[i] : DELAY;
   }
 
   /** The current observation (what the agent sees). */
