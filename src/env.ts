@@ -133,6 +133,12 @@ if (
     REWARD_COMPONENTS.join()
 ) throw new Error("env.ts: action codes or reward components out of order");
 
+/** The field an error names: `decisions[i].<name>`, or `<name>` for a single decision. Built only
+ * when an error is thrown. */
+function fieldName(single: boolean, i: number, name: string): string {
+  return single ? name : `decisions[${i}].${name}`;
+}
+
 /** The code of an action type (ACTION_TYPES order), -1 for anything else. */
 function actionCode(type: unknown): number {
   switch (type) {
@@ -184,13 +190,27 @@ export class AlertTriageEnv {
   #running = false;
   #closed = false;
   readonly #codes: Int8Array;
-  readonly #ids: string[] = [];
+  /** Service name of each service index. */
+  readonly #serviceNames: readonly string[];
+  /** Queue position of each queued alert (valid for alerts in `world.queue`; see `#queuePosition`). */
+  readonly #position: Int32Array;
+  /** Visible severity and confidence of each alert rounded for the wire (they never change once an
+   * alert has arrived): valid for alert numbers below `#rounded` in episode `#roundedResets`. */
+  readonly #severity4: Float64Array;
+  readonly #confidence4: Float64Array;
+  #rounded = 0;
+  #roundedResets = -1;
 
   /** Builds the environment for a world configuration. */
   constructor(options: EnvOptions) {
     this.world = new World(options.world);
     this.taskId = options.taskId ?? "custom";
     this.#codes = new Int8Array(options.world.maxQueue);
+    this.#serviceNames = options.world.services.map((s) => s.name);
+    const cap = this.world.alertCapacity;
+    this.#position = new Int32Array(cap);
+    this.#severity4 = new Float64Array(cap);
+    this.#confidence4 = new Float64Array(cap);
   }
 
   /** Starts a new episode and returns its first observation. */
@@ -263,31 +283,39 @@ export class AlertTriageEnv {
     if (codes.length > n) {
       throw new InvalidActionError("codes", `${codes.length} codes for ${n} queued alerts`);
     }
+    // `#codes` is scratch: a rejected action leaves it half written, which changes nothing.
+    const out = this.#codes;
+    const given = codes.length;
     let investigations = 0;
     for (let i = 0; i < n; i++) {
-      const c = i < codes.length ? codes[i] : DELAY;
+      const c = i < given ? codes[i] : DELAY;
       if (!(c === 0 || c === 1 || c === 2 || c === 3)) {
         throw new InvalidActionError(`codes[${i}]`, `decision code must be 0..3, got ${c}`);
       }
       if (c === INVESTIGATE) investigations++;
+      out[i] = c;
     }
     this.#checkBudget(investigations, "codes");
-    for (let i = 0; i < n; i++) this.#codes[i] = i < codes.length ? codes[i] : DELAY;
   }
 
   /** The current observation (what the agent sees). */
   observation(): Observation {
     const w = this.world;
-    const alerts: Alert[] = new Array(w.queueLength);
-    for (let i = 0; i < w.queueLength; i++) {
-      const a = w.queue[i];
+    this.#roundArrivals();
+    const n = w.queueLength;
+    const queue = w.queue;
+    const names = this.#serviceNames;
+    const tick = w.tick;
+    const alerts: Alert[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = queue[i];
       alerts[i] = {
-        id: this.#ids[a] ??= alertId(a),
-        visible_severity: round4(w.aVisSev[a]),
-        confidence: round4(w.aConf[a]),
+        id: alertId(a),
+        visible_severity: this.#severity4[a],
+        confidence: this.#confidence4[a],
         alert_type: ALERT_TYPES[w.aType[a]],
-        service: w.config.services[w.aService[a]].name,
-        age: w.tick - w.aArrived[a],
+        service: names[w.aService[a]],
+        age: tick - w.aArrived[a],
       };
     }
     return {
@@ -299,6 +327,20 @@ export class AlertTriageEnv {
       escalations_pending: w.escalationCount,
       tick: w.tick,
     };
+  }
+
+  /** Rounds the visible values of the alerts that arrived since the last call. */
+  #roundArrivals(): void {
+    const w = this.world;
+    if (this.#roundedResets !== w.resets || this.#rounded > w.alertCount) {
+      this.#roundedResets = w.resets;
+      this.#rounded = 0;
+    }
+    for (let a = this.#rounded; a < w.alertCount; a++) {
+      this.#severity4[a] = round4(w.aVisSev[a]);
+      this.#confidence4[a] = round4(w.aConf[a]);
+    }
+    this.#rounded = w.alertCount;
   }
 
   /** Episode id, step count, task, seed and the hidden truth. */
@@ -373,50 +415,64 @@ export class AlertTriageEnv {
     }
     const w = this.world;
     const codes = this.#codes;
-    codes.fill(-1, 0, w.queueLength);
+    const n = w.queueLength;
+    const queue = w.queue;
+    const position = this.#position;
+    for (let i = 0; i < n; i++) {
+      codes[i] = -1;
+      position[queue[i]] = i;
+    }
     let investigations = 0;
     for (let i = 0; i < decisions.length; i++) {
-      const path = single ? "" : `decisions[${i}].`;
       const d = decisions[i] as Partial<Decision> | null;
       if (typeof d !== "object" || d === null) {
-        throw new InvalidActionError(path ? `decisions[${i}]` : "action", "expected an object");
+        throw new InvalidActionError(single ? "action" : `decisions[${i}]`, "expected an object");
       }
       const code = actionCode(d.action_type);
       if (code < 0) {
         throw new InvalidActionError(
-          `${path}action_type`,
+          fieldName(single, i, "action_type"),
           `expected one of ${ACTION_TYPES.join(", ")}, got ${JSON.stringify(d.action_type)}`,
         );
       }
-      if (typeof d.alert_id !== "string") {
-        throw new InvalidActionError(`${path}alert_id`, "expected a string alert id");
+      const id = d.alert_id;
+      if (typeof id !== "string") {
+        throw new InvalidActionError(
+          fieldName(single, i, "alert_id"),
+          "expected a string alert id",
+        );
       }
-      const pos = this.#queuePosition(d.alert_id, `${path}alert_id`);
+      const pos = this.#queuePosition(id, single, i);
       if (codes[pos] >= 0) {
         throw new InvalidActionError(
-          `${path}alert_id`,
-          `alert ${d.alert_id} already has a decision in this step`,
+          fieldName(single, i, "alert_id"),
+          `alert ${id} already has a decision in this step`,
         );
       }
       codes[pos] = code;
       if (code === INVESTIGATE) investigations++;
     }
     this.#checkBudget(investigations, single ? "action_type" : "decisions");
-    for (let i = 0; i < w.queueLength; i++) if (codes[i] < 0) codes[i] = DELAY;
+    for (let i = 0; i < n; i++) if (codes[i] < 0) codes[i] = DELAY;
   }
 
-  #queuePosition(id: string, field: string): number {
+  /** The queue position of alert `id` (`#position` must be filled for this tick's queue). */
+  #queuePosition(id: string, single: boolean, i: number): number {
     const w = this.world;
     const a = alertIndex(id);
     if (a < 0 || a >= w.alertCount) {
-      throw new InvalidActionError(field, `unknown alert id ${JSON.stringify(id)}`);
+      throw new InvalidActionError(
+        fieldName(single, i, "alert_id"),
+        `unknown alert id ${JSON.stringify(id)}`,
+      );
     }
     // One message for every alert that has left the queue, whatever became of it: how it left
     // (ignored, self-resolved, expired, ...) would name its hidden class.
     if (w.aOutcome[a] === PENDING) {
-      for (let i = 0; i < w.queueLength; i++) if (w.queue[i] === a) return i;
+      const pos = this.#position[a];
+      if (pos < w.queueLength && w.queue[pos] === a) return pos;
     }
-    throw new InvalidActionError(field, `alert ${id} is not queued`);
+    throw new InvalidActionError(fieldName(single, i, "alert_id"), `alert ${id} is not queued`);
   }
 
   #advance(): StepResult {

@@ -103,8 +103,30 @@ export class Rng {
 
   /** Poisson draw by inversion (fine for the small rates the world uses). */
   poisson(lambda: number): number {
-    if (lambda <= 0) return 0;
-    const limit = Math.exp(-lambda);
+    return this.poissonFrom(Rng.poissonLimit(lambda));
+  }
+
+  /**
+   * The precomputed form of a Poisson rate for {@link Rng.poissonFrom}: `Math.exp(-lambda)`, or 2
+   * (no draw at all) for a rate of 0 or below.
+   *
+   * @example
+   * ```ts
+   * import { Rng } from "./rng.ts";
+   * const limit = Rng.poissonLimit(0.9);
+   * console.assert(new Rng(3).poissonFrom(limit) === new Rng(3).poisson(0.9));
+   * ```
+   */
+  static poissonLimit(lambda: number): number {
+    return lambda <= 0 ? 2 : Math.exp(-lambda);
+  }
+
+  /**
+   * Poisson draw from a rate precomputed by {@link Rng.poissonLimit}: the same draws and result
+   * as {@link Rng.poisson} without the `Math.exp` per call.
+   */
+  poissonFrom(limit: number): number {
+    if (limit > 1) return 0;
     let k = 0;
     let p = this.float();
     while (p > limit && k < 64) {

@@ -72,6 +72,8 @@ export interface ThroughputResult {
  */
 export class RandomCodes {
   readonly #buffer: Int8Array;
+  /** One view of the buffer per queue length, made once (`subarray` allocates). */
+  readonly #views: Int8Array[] = [];
   readonly #rng: Rng;
 
   /** Creates the policy for queues of at most `maxQueue` alerts. */
@@ -82,10 +84,11 @@ export class RandomCodes {
 
   /** Random codes for `queueLength` alerts with `budget` investigations allowed. */
   next(queueLength: number, budget: number): Int8Array {
-    const out = this.#buffer.subarray(0, queueLength);
+    const out = this.#views[queueLength] ??= this.#buffer.subarray(0, queueLength);
     let left = budget;
     for (let i = 0; i < queueLength; i++) {
-      let c = this.#rng.int(4);
+      // The top two bits: exactly `rng.int(4)` (floor(x / 2^32 x 4) = x >>> 30), same draws.
+      let c = this.#rng.uint32() >>> 30;
       if (c === 0 && left-- <= 0) c = 3;
       out[i] = c;
     }

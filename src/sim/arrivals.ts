@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Rng } from "../rng.ts";
+import { Rng } from "../rng.ts";
 import { clamp01 } from "../numbers.ts";
 import type { WorldConfig } from "./world_config.ts";
 import { MAX_ARRIVALS_PER_TICK } from "./world_config.ts";
@@ -40,6 +40,34 @@ export class Arrivals {
   readonly #replay: EncodedReplay;
   readonly #fragilityCdf: Float64Array;
   readonly #flakinessCdf: Float64Array;
+  // Per-configuration constants, read once here so that a tick does no property lookups by name.
+  readonly #serviceCount: number;
+  readonly #maxQueue: number;
+  readonly #symptomProb: number;
+  readonly #burstStart: number;
+  readonly #burstEnd: number;
+  readonly #incidentLimit: number;
+  readonly #noiseLimit: number;
+  readonly #burstNoiseLimit: number;
+  readonly #transientLimit: number;
+  readonly #severityNoise: number;
+  readonly #confidenceNoise: number;
+  readonly #rootMildness: number;
+  readonly #symptomLoudness: number;
+  readonly #noiseTtl: number;
+  readonly #transientLo: number;
+  readonly #transientSpan: number;
+  /** Confidence bias per alert type code. */
+  readonly #confidenceBias: Float64Array;
+  /** How loud noise looks on each service (`noiseLoudness x min(1, flakiness / 2)`). */
+  readonly #noiseLoud: Float64Array;
+  /** Alert types each service raises, as codes: service `s` at `s * #typeStride`. */
+  readonly #typeCodes: Int8Array;
+  readonly #typeCount: Int8Array;
+  readonly #typeStride: number;
+  /** Dependents of each service, flattened: those of `s` are `#deps[#depStart[s]..#depStart[s+1]]`. */
+  readonly #depStart: Int32Array;
+  readonly #deps: Int32Array;
 
   /**
    * Most alerts one episode of this configuration can hold. Non-root arrivals are capped per
@@ -54,9 +82,49 @@ export class Arrivals {
   constructor(world: World) {
     this.#w = world;
     const config = world.config;
-    this.#fragilityCdf = cdf(config.services.map((s) => s.fragility));
-    this.#flakinessCdf = cdf(config.services.map((s) => s.flakiness));
+    const services = config.services;
+    this.#fragilityCdf = cdf(services.map((s) => s.fragility));
+    this.#flakinessCdf = cdf(services.map((s) => s.flakiness));
     this.#replay = encodeReplay(config);
+    this.#serviceCount = services.length;
+    this.#maxQueue = config.maxQueue;
+    this.#symptomProb = config.symptomProb;
+    this.#burstStart = config.burstStart;
+    this.#burstEnd = config.burstEnd;
+    // `noiseRate x 1` outside bursts is `noiseRate` exactly.
+    this.#incidentLimit = Rng.poissonLimit(config.incidentRate);
+    this.#noiseLimit = Rng.poissonLimit(config.noiseRate);
+    this.#burstNoiseLimit = Rng.poissonLimit(config.noiseRate * config.burstMultiplier);
+    this.#transientLimit = Rng.poissonLimit(config.transientRate);
+    this.#severityNoise = config.severityNoise;
+    this.#confidenceNoise = config.confidenceNoise;
+    this.#rootMildness = config.rootMildness;
+    this.#symptomLoudness = config.symptomLoudness;
+    this.#noiseTtl = config.noiseTtl;
+    const [lo, hi] = config.transientLife;
+    this.#transientLo = lo;
+    this.#transientSpan = hi - lo + 1;
+    const typeCount = Object.keys(TYPE_INDEX).length;
+    // A missing bias reads as NaN, as `undefined` would in arithmetic.
+    this.#confidenceBias = Float64Array.from(
+      { length: typeCount },
+      (_, i) => config.confidenceBias[i] ?? NaN,
+    );
+    this.#noiseLoud = Float64Array.from(
+      services,
+      (s) => config.noiseLoudness * Math.min(1, s.flakiness / 2),
+    );
+    const stride = Math.max(1, ...services.map((s) => s.types.length));
+    this.#typeStride = stride;
+    this.#typeCount = Int8Array.from(services, (s) => s.types.length);
+    this.#typeCodes = new Int8Array(services.length * stride);
+    services.forEach((s, i) =>
+      s.types.forEach((t, j) => this.#typeCodes[i * stride + j] = TYPE_INDEX[t])
+    );
+    const deps = world.dependents;
+    this.#depStart = new Int32Array(deps.length + 1);
+    deps.forEach((d, i) => this.#depStart[i + 1] = this.#depStart[i] + d.length);
+    this.#deps = Int32Array.from(deps.flat());
   }
 
   /** Forgets the last episode (replay from the start). */
@@ -72,27 +140,32 @@ export class Arrivals {
 
   /** Draws this tick's arrivals: symptoms, new incidents, noise, transients, replayed alerts. */
   arrive(rng: Rng): void {
-    const cfg = this.#w.config;
     const w = this.#w;
-    w.burst = w.burst ? !rng.bernoulli(cfg.burstEnd) : rng.bernoulli(cfg.burstStart);
+    w.burst = w.burst ? !rng.bernoulli(this.#burstEnd) : rng.bernoulli(this.#burstStart);
     // Symptoms of incidents already running, on the services that depend on them.
     const n = w.incidentCount;
+    const depStart = this.#depStart;
+    const deps = this.#deps;
+    const iStatus = w.iStatus;
+    const iService = w.iService;
+    const symptomProb = this.#symptomProb;
     for (let inc = 0; inc < n; inc++) {
-      if (w.iStatus[inc] !== ACTIVE) continue;
-      for (const d of w.dependents[w.iService[inc]]) {
-        if (rng.float() < cfg.symptomProb) this.#symptom(rng, d, inc);
+      if (iStatus[inc] !== ACTIVE) continue;
+      const s = iService[inc];
+      for (let j = depStart[s], end = depStart[s + 1]; j < end; j++) {
+        if (rng.float() < symptomProb) this.#symptom(rng, deps[j], inc);
       }
     }
-    const incidents = rng.poisson(cfg.incidentRate);
+    const incidents = rng.poissonFrom(this.#incidentLimit);
     for (let i = 0; i < incidents; i++) {
       const s = pick(this.#fragilityCdf, rng.float());
       if (w.serviceIncident[s] < 0) this.startIncident(s, -1, rng);
     }
-    const noise = rng.poisson(cfg.noiseRate * (w.burst ? cfg.burstMultiplier : 1));
+    const noise = rng.poissonFrom(w.burst ? this.#burstNoiseLimit : this.#noiseLimit);
     for (let i = 0; i < noise; i++) this.#noise(rng, pick(this.#flakinessCdf, rng.float()));
-    const transients = rng.poisson(cfg.transientRate);
-    for (let i = 0; i < transients; i++) this.#transient(rng, rng.int(cfg.services.length));
-    this.#replayArrivals();
+    const transients = rng.poissonFrom(this.#transientLimit);
+    for (let i = 0; i < transients; i++) this.#transient(rng, rng.int(this.#serviceCount));
+    if (this.#replayCursor < this.#replay.tick.length) this.#replayArrivals();
   }
 
   /** Real alerts due at this tick, with their recorded values (no added noise). */
@@ -132,7 +205,7 @@ export class Arrivals {
   startIncident(s: number, parent: number, rng: Rng): void {
     const sev = rng.uniform(0.7, 1);
     const inc = this.#openIncident(s, parent, sev);
-    const visible = sev * (1 - this.#w.config.rootMildness * rng.uniform(0.3, 1));
+    const visible = sev * (1 - this.#rootMildness * rng.uniform(0.3, 1));
     this.#w.iRoot[inc] = this.#alert(rng, s, CRITICAL, sev, visible, 0.72, inc, -1);
   }
 
@@ -151,26 +224,22 @@ export class Arrivals {
 
   #symptom(rng: Rng, s: number, inc: number): void {
     if (this.#tickArrivals >= MAX_ARRIVALS_PER_TICK) return;
-    const cfg = this.#w.config;
     const sev = rng.uniform(0.4, 0.65);
-    const visible = sev + cfg.symptomLoudness * rng.uniform(0.5, 1);
-    this.#alert(rng, s, SYMPTOM, sev, visible, 0.7, inc, this.#w.tick + cfg.noiseTtl);
+    const visible = sev + this.#symptomLoudness * rng.uniform(0.5, 1);
+    this.#alert(rng, s, SYMPTOM, sev, visible, 0.7, inc, this.#w.tick + this.#noiseTtl);
   }
 
   #noise(rng: Rng, s: number): void {
     if (this.#tickArrivals >= MAX_ARRIVALS_PER_TICK) return;
-    const cfg = this.#w.config;
     const sev = rng.uniform(0, 0.25);
-    const loud = cfg.noiseLoudness * Math.min(1, cfg.services[s].flakiness / 2);
-    const visible = sev + loud * rng.uniform(0.5, 2);
-    this.#alert(rng, s, NOISE, sev, visible, 0.45, -1, this.#w.tick + cfg.noiseTtl);
+    const visible = sev + this.#noiseLoud[s] * rng.uniform(0.5, 2);
+    this.#alert(rng, s, NOISE, sev, visible, 0.45, -1, this.#w.tick + this.#noiseTtl);
   }
 
   #transient(rng: Rng, s: number): void {
     if (this.#tickArrivals >= MAX_ARRIVALS_PER_TICK) return;
-    const [lo, hi] = this.#w.config.transientLife;
     const sev = rng.uniform(0.3, 0.6);
-    const life = lo + rng.int(hi - lo + 1);
+    const life = this.#transientLo + rng.int(this.#transientSpan);
     this.#alert(rng, s, TRANSIENT, sev, sev, 0.6, -1, this.#w.tick + life);
   }
 
@@ -185,15 +254,14 @@ export class Arrivals {
     inc: number,
     due: number,
   ): number {
-    const cfg = this.#w.config;
-    const types = cfg.services[s].types;
+    const types = this.#typeCount[s];
     // Most alerts carry the service's main type; some carry one of its others.
-    const t = types.length > 1 && rng.float() < 0.35 ? 1 + rng.int(types.length - 1) : 0;
-    const type = TYPE_INDEX[types[t]];
-    const vis = clamp01(visible + cfg.severityNoise * rng.normal());
+    const t = types > 1 && rng.float() < 0.35 ? 1 + rng.int(types - 1) : 0;
+    const type = this.#typeCodes[s * this.#typeStride + t];
+    const vis = clamp01(visible + this.#severityNoise * rng.normal());
     const c = Math.min(
       0.99,
-      Math.max(0.01, conf + cfg.confidenceBias[type] + cfg.confidenceNoise * rng.normal()),
+      Math.max(0.01, conf + this.#confidenceBias[type] + this.#confidenceNoise * rng.normal()),
     );
     return this.#place(s, type, kind, sev, vis, c, inc, due);
   }
@@ -223,7 +291,7 @@ export class Arrivals {
     w.aOutcomeTick[a] = -1;
     w.aDecision[a] = -1;
     w.aDue[a] = due;
-    if (w.queueLength < w.config.maxQueue) {
+    if (w.queueLength < this.#maxQueue) {
       w.aOutcome[a] = PENDING;
       w.queue[w.queueLength++] = a;
     } else {

@@ -28,8 +28,17 @@ import {
 import { round4 } from "../numbers.ts";
 import { ACTIVE, RESOLVED, type World } from "./world.ts";
 
+/** Ids of the first alert numbers, built in order on first use (every step asks for them). */
+const IDS: string[] = [];
+/** Alert numbers below this have their id cached. */
+const CACHED_IDS = 1 << 16;
+
 /** The wire id of alert number `index` (`A1` is the first alert of an episode). */
 export function alertId(index: number): string {
+  if (index >= 0 && index < CACHED_IDS && (index | 0) === index) {
+    while (IDS.length <= index) IDS.push(`A${IDS.length + 1}`);
+    return IDS[index];
+  }
   return `A${index + 1}`;
 }
 

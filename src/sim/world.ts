@@ -128,6 +128,9 @@ export class World {
   queueLength = 0;
   /** Escalations not yet completed. */
   escalationCount = 0;
+  /** Episodes started on this world (each {@link World.reset} adds one): lets readers that cache
+   * per-alert values know when the alert numbers start over. */
+  resets = 0;
   /** Current tick. */
   tick = 0;
   /** Accumulated damage. */
@@ -147,6 +150,17 @@ export class World {
   #rng: Rng = new Rng(0);
   readonly #arrivals: Arrivals;
   readonly #specFree: Int32Array;
+  // Per-configuration constants, read once so that a tick does no lookups by name.
+  readonly #horizon: number;
+  readonly #escalationTicks: number;
+  readonly #failureThreshold: number;
+  /** Probability that a failure of each service cascades into each of its dependents. */
+  readonly #cascadeP: Float64Array;
+  /** Whether resolving an incident on each service prevents a possible cascade. */
+  readonly #cascadePotential: Uint8Array;
+  /** Dependents of each service, flattened: those of `s` are `#deps[#depStart[s]..#depStart[s+1]]`. */
+  readonly #depStart: Int32Array;
+  readonly #deps: Int32Array;
 
   /** Builds a world for a configuration; call {@link World.reset} before stepping. */
   constructor(config: WorldConfig) {
@@ -178,6 +192,18 @@ export class World {
     this.iSev = new Float64Array(icap);
     this.serviceIncident = new Int32Array(config.services.length);
     this.#specFree = new Int32Array(Math.max(1, config.specialists));
+    this.#horizon = config.horizon;
+    this.#escalationTicks = config.escalationTicks;
+    this.#failureThreshold = config.failureThreshold;
+    const services = config.services;
+    this.#cascadeP = Float64Array.from(services, (s) => s.cascade * config.cascadeScale);
+    this.#cascadePotential = Uint8Array.from(
+      services,
+      (s, i) => config.cascadeScale > 0 && s.cascade > 0 && this.dependents[i].length > 0 ? 1 : 0,
+    );
+    this.#depStart = new Int32Array(services.length + 1);
+    this.dependents.forEach((d, i) => this.#depStart[i + 1] = this.#depStart[i] + d.length);
+    this.#deps = Int32Array.from(this.dependents.flat());
     this.#arrivals = new Arrivals(this);
   }
 
@@ -189,6 +215,7 @@ export class World {
   /** Starts a new episode from a seed; the first alerts arrive at tick 0. */
   reset(seed: number): void {
     this.#rng = new Rng(seed);
+    this.resets++;
     this.alertCount = 0;
     this.incidentCount = 0;
     this.queueLength = 0;
@@ -222,18 +249,20 @@ export class World {
    * before they get here).
    */
   step(decisions: ArrayLike<number>): void {
-    this.rewardCounts.fill(0);
+    const counts = this.rewardCounts;
+    for (let i = 0; i < REWARD_COUNT; i++) counts[i] = 0;
     this.#arrivals.beginTick();
     this.#applyDecisions(decisions);
     this.tick++;
-    this.#completeEscalations();
+    if (this.escalationCount > 0) this.#completeEscalations();
     this.#ageQueue();
     this.#advanceIncidents();
-    if (this.tick < this.config.horizon) this.#arrivals.arrive(this.#rng);
+    if (this.tick < this.#horizon) this.#arrivals.arrive(this.#rng);
     this.#updateLoad();
-    for (let i = 0; i < REWARD_COUNT; i++) this.episodeCounts[i] += this.rewardCounts[i];
-    this.terminated = this.damage >= this.config.failureThreshold;
-    this.truncated = !this.terminated && this.tick >= this.config.horizon;
+    const totals = this.episodeCounts;
+    for (let i = 0; i < REWARD_COUNT; i++) totals[i] += counts[i];
+    this.terminated = this.damage >= this.#failureThreshold;
+    this.truncated = !this.terminated && this.tick >= this.#horizon;
   }
 
   #applyDecisions(decisions: ArrayLike<number>): void {
@@ -276,7 +305,7 @@ export class World {
     let j = 0;
     for (let s = 1; s < free.length; s++) if (free[s] < free[j]) j = s;
     const start = free[j] > this.tick ? free[j] : this.tick;
-    free[j] = start + this.config.escalationTicks;
+    free[j] = start + this.#escalationTicks;
     this.aDue[a] = free[j];
     this.#close(a, ESCALATED);
     this.escalations[this.escalationCount++] = a;
@@ -288,12 +317,7 @@ export class World {
     this.iEnd[inc] = this.tick;
     this.serviceIncident[this.iService[inc]] = -1;
     this.rewardCounts[R_RESOLVED]++;
-    if (this.#cascadePotential(this.iService[inc])) this.rewardCounts[R_CASCADE]++;
-  }
-
-  #cascadePotential(service: number): boolean {
-    return this.config.cascadeScale > 0 && this.config.services[service].cascade > 0 &&
-      this.dependents[service].length > 0;
+    if (this.#cascadePotential[this.iService[inc]] === 1) this.rewardCounts[R_CASCADE]++;
   }
 
   #completeEscalations(): void {
@@ -356,12 +380,12 @@ export class World {
       this.#close(root, FAILED);
       this.rewardCounts[R_MISSED]++;
     }
-    const p = cfg.services[s].cascade * cfg.cascadeScale;
+    const p = this.#cascadeP[s];
     if (p <= 0) return;
-    for (const d of this.dependents[s]) {
-      if (this.#rng.float() < p && this.serviceIncident[d] < 0) {
-        this.#arrivals.startIncident(d, inc, this.#rng);
-      }
+    const rng = this.#rng;
+    for (let j = this.#depStart[s], end = this.#depStart[s + 1]; j < end; j++) {
+      const d = this.#deps[j];
+      if (rng.float() < p && this.serviceIncident[d] < 0) this.#arrivals.startIncident(d, inc, rng);
     }
   }
 
