@@ -438,6 +438,7 @@ class BatchEncoder:
         )[:, None]
         self._type_at = SLOT_BASE_FEATURES
         self._svc_at = SLOT_BASE_FEATURES + len(ALERT_TYPES)
+        self._envs = np.arange(1024 * max_queue)  # 0, 1, 2, ... (environment and row numbers)
 
     def encode(self, block: ObsBlock) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``(obs (M, size) float32, placed (M, slots) queue positions, present (M, slots),
@@ -457,10 +458,13 @@ class BatchEncoder:
         else:
             placed = np.broadcast_to(self._qpos[:slots], (m, slots))
         present = placed < ql[:, None]
-        r_env, r_slot = np.nonzero(present)
+        env_of = np.repeat(self._envs[:m], ql)
+        if slots >= self.max_queue:  # every alert is placed, its rank is its slot
+            r_env, r_slot = env_of, self._envs[: env_of.size] - starts[env_of]
+        else:
+            r_env, r_slot = np.nonzero(present)
         k = (starts[:, None] + placed)[present]  # alert numbers of the placed alerts
         svc_a = block.service.astype(np.intp)
-        env_of = np.repeat(np.arange(m), ql)
         counts = np.bincount(env_of * ns + svc_a, minlength=m * ns).reshape(m, ns)
         # Per (env, service): (same - 1, downstream, upstream) / 4, clipped to [0, 1].
         table = (counts @ self._mix - self._shift) / 4.0
@@ -470,7 +474,8 @@ class BatchEncoder:
         s_conf = g3[1] / 10000.0
         s_age = g3[2].astype(np.float64)
         s_svc = svc_a[k]
-        base = np.empty((k.size, SLOT_BASE_FEATURES), dtype=np.float32)
+        # One full row per placed alert (base features and both one-hots), then one row scatter.
+        base = np.zeros((k.size, f), dtype=np.float32)
         base[:, 0] = 1.0
         base[:, 1] = s_sev
         base[:, 2] = s_conf
@@ -478,12 +483,12 @@ class BatchEncoder:
         base[:, 4] = np.minimum(s_age / spec.horizon, 1.0)
         base[:, 5] = np.minimum(s_age, 8.0) / 8.0
         base[:, 6] = r_slot / slots
-        base[:, 7:] = np.take(table.reshape(m * ns, 3), r_env * ns + s_svc, axis=0)
+        base[:, 7:SLOT_BASE_FEATURES] = np.take(table.reshape(m * ns, 3), r_env * ns + s_svc, axis=0)
+        rows = self._envs[: k.size]
+        base[rows, self._type_at + block.type[k]] = 1.0
+        base[rows, self._svc_at + s_svc] = 1.0
         out = np.zeros((m, enc.size), dtype=np.float32)
-        feats = out[:, : slots * f].reshape(m, slots, f)
-        feats[r_env, r_slot, :SLOT_BASE_FEATURES] = base
-        feats[r_env, r_slot, self._type_at + block.type[k]] = 1.0
-        feats[r_env, r_slot, self._svc_at + s_svc] = 1.0
+        out[:, : slots * f].reshape(m, slots, f)[r_env, r_slot] = base
         g = slots * f
         glob = block.head / self._div  # rows: queue, load, time left, budget, escalations, tick
         np.minimum(glob, 1.0, out=glob)
@@ -491,7 +496,7 @@ class BatchEncoder:
         out[:, g + 1] = glob[0]
         out[:, g + 2 : g + 6] = glob[2:].T
         out[:, g + 6] = ql > slots
-        code = present + 2 * (block.budget > 0)[:, None]
+        code = present.view(np.uint8) | ((block.budget > 0).view(np.uint8) << 1)[:, None]
         mask = np.take(_MASK_WORDS, code).view(np.int8).reshape(m, slots, 4)
         return out, placed, present, mask
 
