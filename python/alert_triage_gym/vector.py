@@ -166,6 +166,8 @@ class _RawSocket:
     bytes at a time with numpy."""
 
     GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+    #: Seconds a send or a receive may block before ``TimeoutError``.
+    IO_TIMEOUT = 60.0
 
     def __init__(self, url: str, timeout: float):
         """Connects and completes the opening handshake."""
@@ -189,7 +191,12 @@ class _RawSocket:
         if not head.startswith(b"HTTP/1.1 101") or accept not in head:
             status = head.split(b"\r\n")[0]
             raise ConnectionError(f"WebSocket handshake refused: {status!r}")
-        self.sock.settimeout(60.0)
+        # Blocking mode with kernel-side timeouts: a Python-level timeout would poll() before
+        # every send and receive (two extra system calls per frame).
+        self.sock.settimeout(None)
+        limit = struct.pack("@ll", int(self.IO_TIMEOUT), int(self.IO_TIMEOUT % 1 * 1e6))
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, limit)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, limit)
         # Received bytes not consumed yet: self._rb[self._r : self._w].
         self._rb = bytearray(1 << 18)
         self._rv = memoryview(self._rb)
@@ -218,7 +225,10 @@ class _RawSocket:
         buf[at - 4 : at] = np.frombuffer(mask, dtype=np.uint8)
         words = buf[at:].view(np.uint32)
         np.bitwise_xor(words, np.frombuffer(mask, dtype=np.uint32)[0], out=words)
-        self.sock.sendall(memoryview(buf)[start : at + n])
+        try:
+            self.sock.sendall(memoryview(buf)[start : at + n])
+        except BlockingIOError:  # SO_SNDTIMEO expired
+            raise TimeoutError(f"the server did not read for {self.IO_TIMEOUT} s") from None
 
     def send(self, data: str | bytes) -> None:
         """Sends a text (``str``) or binary message as one masked frame."""
@@ -234,10 +244,16 @@ class _RawSocket:
             self._rb[:rest] = self._rb[self._r : self._w]
             self._r, self._w = 0, rest
         while self._w - self._r < n:
-            got = self.sock.recv_into(self._rv[self._w :])
+            got = self._recv_into(self._rv[self._w :])
             if not got:
                 raise ConnectionError("the server closed the connection")
             self._w += got
+
+    def _recv_into(self, view: memoryview) -> int:
+        try:
+            return self.sock.recv_into(view)
+        except BlockingIOError:  # SO_RCVTIMEO expired
+            raise TimeoutError(f"no data from the server in {self.IO_TIMEOUT} s") from None
 
     def _read(self, n: int) -> bytes:
         self._fill(n)
@@ -254,7 +270,7 @@ class _RawSocket:
         if have < n:
             view = memoryview(out)
             while have < n:
-                got = self.sock.recv_into(view[have:])
+                got = self._recv_into(view[have:])
                 if not got:
                     raise ConnectionError("the server closed the connection")
                 have += got
