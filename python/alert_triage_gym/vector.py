@@ -85,66 +85,89 @@ def vector_url(url: str) -> str:
 class ObsBlock:
     """An observation block of a frame as numpy views (see the module docstring)."""
 
-    def __init__(self, buf: bytes, at: int, m: int, a: int):
-        """Reads ``m`` environments holding ``a`` alerts at byte ``at``."""
-        head = np.frombuffer(buf, dtype="<u2", count=6 * m, offset=at).reshape(6, m)
+    __slots__ = ("envs", "alerts", "head", "queue_length", "load", "time_remaining", "budget",
+                 "escalations", "tick", "cols", "severity", "confidence", "age", "type",
+                 "service")  # fmt: skip
+
+    def __init__(self, u8: np.ndarray, at: int, m: int, a: int):
+        """Reads ``m`` environments holding ``a`` alerts at byte ``at`` of the frame's bytes."""
+        self.envs, self.alerts = m, a
+        self.head = head = u8[at : at + 12 * m].view("<u2").reshape(6, m)
         self.queue_length, self.load, self.time_remaining = head[0], head[1], head[2]
         self.budget, self.escalations, self.tick = head[3], head[4], head[5]
         al = at + _align8(12 * m)
-        cols = np.frombuffer(buf, dtype="<u2", count=3 * a, offset=al).reshape(3, a)
+        self.cols = cols = u8[al : al + 6 * a].view("<u2").reshape(3, a)
         self.severity, self.confidence, self.age = cols[0], cols[1], cols[2]
         b = al + _align8(6 * a)
-        self.type = np.frombuffer(buf, dtype=np.uint8, count=a, offset=b)
-        self.service = np.frombuffer(buf, dtype=np.uint8, count=a, offset=b + a)
+        self.type = u8[b : b + a]
+        self.service = u8[b + a : b + 2 * a]
+
+
+_EMPTY_U4 = np.zeros(0, dtype="<u4")
+_EMPTY_F8 = np.zeros(0, dtype="<f8")
 
 
 class Frame:
-    """A reset or step reply (see the module docstring)."""
+    """A reset or step reply (see the module docstring); the arrays are views into ``buf``."""
 
-    def __init__(self, buf: bytes):
+    def __init__(self, buf: bytes | bytearray):
         """Parses ``buf``; raises ``ValueError`` for anything but a reset/step reply."""
         if len(buf) < HEADER:
             raise ValueError("frame shorter than its header")
-        magic, kind, n, a, d, f = np.frombuffer(buf, dtype="<u4", count=6)
+        magic, kind, n, a, d, f = _HEAD.unpack_from(buf)
         if magic != MAGIC:
             raise ValueError(f"bad magic {magic:#x}")
-        n, a, d, f = int(n), int(a), int(d), int(f)
-        self.kind, self.num_envs = int(kind), n
+        u8 = np.frombuffer(buf, dtype=np.uint8)
+        self.kind, self.num_envs = kind, n
         if kind == KIND_RESET:
-            self.seeds = np.frombuffer(buf, dtype="<f8", count=n, offset=HEADER)
-            self.obs = ObsBlock(buf, HEADER + 8 * n, n, a)
+            self.seeds = u8[HEADER : HEADER + 8 * n].view("<f8")
+            self.obs = ObsBlock(u8, HEADER + 8 * n, n, a)
             self.final = None
             self.done_env = np.zeros(0, dtype=np.int64)
+            self.done_return = self.done_score = self.done_seed = _EMPTY_F8
+            self.done_length = _EMPTY_U4
             return
         if kind != KIND_STEP:
             raise ValueError(f"unknown frame kind {kind}")
-        self.rewards = np.frombuffer(buf, dtype="<f8", count=n, offset=HEADER)
         term_at = HEADER + 8 * n
         trunc_at = term_at + _align8(n)
-        self.terminated = np.frombuffer(buf, dtype=np.uint8, count=n, offset=term_at)
-        self.truncated = np.frombuffer(buf, dtype=np.uint8, count=n, offset=trunc_at)
         seeds_at = trunc_at + _align8(n)
-        self.seeds = np.frombuffer(buf, dtype="<f8", count=n, offset=seeds_at)
         env_at = seeds_at + 8 * n
         ret_at = env_at + _align8(4 * d)
-        self.done_env = np.frombuffer(buf, dtype="<u4", count=d, offset=env_at).astype(np.int64)
-        self.done_return = np.frombuffer(buf, dtype="<f8", count=d, offset=ret_at)
-        self.done_score = np.frombuffer(buf, dtype="<f8", count=d, offset=ret_at + 8 * d)
-        self.done_seed = np.frombuffer(buf, dtype="<f8", count=d, offset=ret_at + 16 * d)
         len_at = ret_at + 24 * d
-        self.done_length = np.frombuffer(buf, dtype="<u4", count=d, offset=len_at)
+        self.rewards = u8[HEADER:term_at].view("<f8")
+        self.terminated = u8[term_at : term_at + n]
+        self.truncated = u8[trunc_at : trunc_at + n]
+        self.seeds = u8[seeds_at:env_at].view("<f8")
+        if d:
+            self.done_env = u8[env_at : env_at + 4 * d].view("<u4").astype(np.int64)
+            self.done_return = u8[ret_at : ret_at + 8 * d].view("<f8")
+            self.done_score = u8[ret_at + 8 * d : ret_at + 16 * d].view("<f8")
+            self.done_seed = u8[ret_at + 16 * d : len_at].view("<f8")
+            self.done_length = u8[len_at : len_at + 4 * d].view("<u4")
+        else:
+            self.done_env = np.zeros(0, dtype=np.int64)
+            self.done_return = self.done_score = self.done_seed = _EMPTY_F8
+            self.done_length = _EMPTY_U4
         obs_at = len_at + _align8(4 * d)
-        self.obs = ObsBlock(buf, obs_at, n, a)
+        self.obs = ObsBlock(u8, obs_at, n, a)
         final_at = obs_at + _align8(12 * n) + _align8(6 * a) + _align8(2 * a)
-        self.final = ObsBlock(buf, final_at, d, f) if d > 0 and len(buf) > final_at else None
+        self.final = ObsBlock(u8, final_at, d, f) if d > 0 and len(buf) > final_at else None
+
+
+_HEAD = struct.Struct("<6I")
 
 
 class _RawSocket:
     """A blocking RFC 6455 client on a ``TCP_NODELAY`` socket for ``ws://`` URLs: each frame is
     sent in one ``sendall`` and read on the calling thread (no reader thread, no queue hand-off;
-    the generic ``websockets`` client costs about 0.3 ms per frame more at N = 64)."""
+    the generic ``websockets`` client costs about 0.3 ms per frame more at N = 64). Messages are
+    read into a fresh ``bytearray`` (one copy out of the receive buffer), masks are applied 4
+    bytes at a time with numpy."""
 
     GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+    #: Seconds a send or a receive may block before ``TimeoutError``.
+    IO_TIMEOUT = 60.0
 
     def __init__(self, url: str, timeout: float):
         """Connects and completes the opening handshake."""
@@ -168,53 +191,111 @@ class _RawSocket:
         if not head.startswith(b"HTTP/1.1 101") or accept not in head:
             status = head.split(b"\r\n")[0]
             raise ConnectionError(f"WebSocket handshake refused: {status!r}")
-        self.sock.settimeout(60.0)
-        self.buf = bytearray()
+        # Blocking mode with kernel-side timeouts: a Python-level timeout would poll() before
+        # every send and receive (two extra system calls per frame).
+        self.sock.settimeout(None)
+        limit = struct.pack("@ll", int(self.IO_TIMEOUT), int(self.IO_TIMEOUT % 1 * 1e6))
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, limit)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, limit)
+        # Received bytes not consumed yet: self._rb[self._r : self._w].
+        self._rb = bytearray(1 << 18)
+        self._rv = memoryview(self._rb)
+        self._r = self._w = 0
+
+    @staticmethod
+    def frame_buffer(payload_bytes: int) -> tuple[np.ndarray, int]:
+        """A zeroed buffer for one binary message of ``payload_bytes`` with room for its header
+        and mask, and the offset of the payload in it (a multiple of 4)."""
+        hl = 6 if payload_bytes < 126 else 8 if payload_bytes < 65536 else 14
+        at = (hl + 3) & ~3
+        return np.zeros(at + ((payload_bytes + 3) & ~3), dtype=np.uint8), at
+
+    def send_buffer(self, buf: np.ndarray, at: int, n: int, opcode: int = 0x2) -> None:
+        """Masks and sends the ``n``-byte payload at ``buf[at:]`` (from :meth:`frame_buffer`)
+        as one message; the payload is masked in place."""
+        if n < 126:
+            head = struct.pack("!BB", 0x80 | opcode, 0x80 | n)
+        elif n < 65536:
+            head = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, n)
+        else:
+            head = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, n)
+        mask = os.urandom(4)
+        start = at - len(head) - 4
+        buf[start : at - 4] = np.frombuffer(head, dtype=np.uint8)
+        buf[at - 4 : at] = np.frombuffer(mask, dtype=np.uint8)
+        words = buf[at:].view(np.uint32)
+        np.bitwise_xor(words, np.frombuffer(mask, dtype=np.uint32)[0], out=words)
+        try:
+            self.sock.sendall(memoryview(buf)[start : at + n])
+        except BlockingIOError:  # SO_SNDTIMEO expired
+            raise TimeoutError(f"the server did not read for {self.IO_TIMEOUT} s") from None
 
     def send(self, data: str | bytes) -> None:
         """Sends a text (``str``) or binary message as one masked frame."""
         payload = data.encode() if isinstance(data, str) else data
-        n = len(payload)
-        first = 0x81 if isinstance(data, str) else 0x82
-        if n < 126:
-            head = struct.pack("!BB", first, 0x80 | n)
-        elif n < 65536:
-            head = struct.pack("!BBH", first, 0x80 | 126, n)
-        else:
-            head = struct.pack("!BBQ", first, 0x80 | 127, n)
-        mask = os.urandom(4)
-        body = np.frombuffer(payload, dtype=np.uint8) ^ np.resize(
-            np.frombuffer(mask, dtype=np.uint8), n
-        )
-        self.sock.sendall(head + mask + body.tobytes())
+        buf, at = self.frame_buffer(len(payload))
+        buf[at : at + len(payload)] = np.frombuffer(payload, dtype=np.uint8)
+        self.send_buffer(buf, at, len(payload), 0x1 if isinstance(data, str) else 0x2)
+
+    def _fill(self, n: int) -> None:
+        """Receives until at least ``n`` unread bytes are buffered (``n`` <= buffer size)."""
+        if self._r + n > len(self._rb):  # move the unread tail to the front
+            rest = self._w - self._r
+            self._rb[:rest] = self._rb[self._r : self._w]
+            self._r, self._w = 0, rest
+        while self._w - self._r < n:
+            got = self._recv_into(self._rv[self._w :])
+            if not got:
+                raise ConnectionError("the server closed the connection")
+            self._w += got
+
+    def _recv_into(self, view: memoryview) -> int:
+        try:
+            return self.sock.recv_into(view)
+        except BlockingIOError:  # SO_RCVTIMEO expired
+            raise TimeoutError(f"no data from the server in {self.IO_TIMEOUT} s") from None
 
     def _read(self, n: int) -> bytes:
-        while len(self.buf) < n:
-            chunk = self.sock.recv(max(65536, n - len(self.buf)))
-            if not chunk:
-                raise ConnectionError("the server closed the connection")
-            self.buf += chunk
-        out = bytes(self.buf[:n])
-        del self.buf[:n]
+        self._fill(n)
+        out = bytes(self._rv[self._r : self._r + n])
+        self._r += n
         return out
 
-    def recv(self) -> str | bytes:
-        """The next text or binary message (answers pings, raises on close)."""
-        parts: list[bytes] = []
+    def _read_payload(self, n: int) -> bytearray:
+        """The next ``n`` bytes, in a fresh ``bytearray``."""
+        out = bytearray(n)
+        have = min(n, self._w - self._r)
+        out[:have] = self._rv[self._r : self._r + have]
+        self._r += have
+        if have < n:
+            view = memoryview(out)
+            while have < n:
+                got = self._recv_into(view[have:])
+                if not got:
+                    raise ConnectionError("the server closed the connection")
+                have += got
+        return out
+
+    def recv(self) -> str | bytes | bytearray:
+        """The next text or binary message (answers pings, raises on close); binary messages
+        come as a ``bytearray``."""
+        parts: list[bytearray] = []
         opcode = 0
         while True:
-            b0, b1 = self._read(2)
+            self._fill(2)
+            b0, b1 = self._rb[self._r], self._rb[self._r + 1]
+            self._r += 2
             n = b1 & 0x7F
             if n == 126:
                 n = struct.unpack("!H", self._read(2))[0]
             elif n == 127:
                 n = struct.unpack("!Q", self._read(8))[0]
-            payload = self._read(n)
+            payload = self._read_payload(n)
             op = b0 & 0x0F
             if op == 0x8:
                 raise ConnectionError("the server closed the WebSocket")
             if op == 0x9:
-                self.send_control(0xA, payload)
+                self.send_control(0xA, bytes(payload))
                 continue
             if op == 0xA:
                 continue
@@ -222,7 +303,7 @@ class _RawSocket:
                 opcode = op
             parts.append(payload)
             if b0 & 0x80:
-                data = b"".join(parts)
+                data = parts[0] if len(parts) == 1 else bytearray().join(parts)
                 return data.decode() if opcode == 0x1 else data
 
     def send_control(self, opcode: int, payload: bytes) -> None:
@@ -238,6 +319,17 @@ class _RawSocket:
         except OSError:
             pass
         self.sock.close()
+
+
+class StepRequest:
+    """A step request being built: ``codes`` (``(N, slots)`` int8) is a view into ``buf``,
+    whose ``size`` bytes at ``at`` are the message."""
+
+    __slots__ = ("buf", "at", "size", "codes")
+
+    def __init__(self, buf: np.ndarray, at: int, size: int, codes: np.ndarray):
+        """Wraps the buffer and its codes view."""
+        self.buf, self.at, self.size, self.codes = buf, at, size, codes
 
 
 class VectorWireClient:
@@ -259,17 +351,19 @@ class VectorWireClient:
                 proxy=True if use_proxy else None,
             )
 
-    def _ask(self, data: str | bytes) -> str | bytes:
-        if self._ws is None:
-            raise RuntimeError("the vector client is closed")
-        self._ws.send(data)
-        reply = self._ws.recv()
+    def _check(self, reply: str | bytes | bytearray) -> str | bytes | bytearray:
         if isinstance(reply, str):
             frame = json.loads(reply)
             if frame.get("type") == "error":
                 err = frame.get("error", {})
                 raise ServerError(err.get("message", ""), err.get("code"), frame)
         return reply
+
+    def _ask(self, data: str | bytes) -> str | bytes | bytearray:
+        if self._ws is None:
+            raise RuntimeError("the vector client is closed")
+        self._ws.send(data)
+        return self._check(self._ws.recv())
 
     def open(self, **params: Any) -> dict[str, Any]:
         """Sends ``open`` and returns the ``opened`` answer."""
@@ -286,6 +380,29 @@ class VectorWireClient:
     def step(self, request: bytes) -> Frame:
         """Sends an encoded step request (see :func:`step_request`)."""
         return Frame(self._ask(request))  # type: ignore[arg-type]
+
+    def new_request(self, n: int, slots: int) -> StepRequest:
+        """A fresh step request of ``n x slots`` codes for :meth:`send`: its header written,
+        its codes zero, laid out so that the no-delay client sends it without a copy."""
+        size = HEADER + n * slots
+        if isinstance(self._ws, _RawSocket):
+            buf, at = _RawSocket.frame_buffer(size)
+        else:
+            buf, at = np.zeros(size, dtype=np.uint8), 0
+        buf[at : at + 16].view("<u4")[:] = (MAGIC, KIND_STEP_REQUEST, n, slots)
+        codes = buf[at + HEADER : at + size].view(np.int8).reshape(n, slots)
+        return StepRequest(buf, at, size, codes)
+
+    def send(self, request: StepRequest) -> Frame:
+        """Sends a request from :meth:`new_request` (once: it is masked in place) and returns
+        the reply."""
+        if self._ws is None:
+            raise RuntimeError("the vector client is closed")
+        if isinstance(self._ws, _RawSocket):
+            self._ws.send_buffer(request.buf, request.at, request.size)
+            return Frame(self._check(self._ws.recv()))  # type: ignore[arg-type]
+        data = request.buf[request.at : request.at + request.size].tobytes()
+        return Frame(self._ask(data))  # type: ignore[arg-type]
 
     def close(self) -> None:
         """Closes the socket; idempotent."""
@@ -305,6 +422,11 @@ def step_request(codes: np.ndarray) -> bytes:
     return head + np.ascontiguousarray(codes, dtype=np.int8).tobytes()
 
 
+# Action-mask rows by (alert present) + 2 x (budget left): padding allows only DELAY.
+_MASKS = np.array([[0, 0, 0, 1], [0, 1, 1, 1], [0, 0, 0, 1], [1, 1, 1, 1]], dtype=np.int8)
+_MASK_WORDS = _MASKS.view(np.uint32).ravel()  # each row as one 4-byte word
+
+
 class BatchEncoder:
     """:class:`ObservationEncoder`'s encoding for a whole observation block, with numpy."""
 
@@ -320,73 +442,78 @@ class BatchEncoder:
         for t, name in enumerate(spec.services):
             for d in spec.depends_on(name):
                 self.up[t, index[d]] = 1.0
+        # counts @ mix -> per service s: [alerts on s, alerts on services depending on s,
+        # alerts on services s depends on] (exact small integers).
+        self._mix = np.stack([np.eye(ns), self.up, self.up.T], axis=2).reshape(ns, 3 * ns)
+        self._shift = np.tile([1.0, 0.0, 0.0], ns)
+        self._qpos = np.arange(max_queue)
+        # Divisors of the block head rows (queue length, load, time left, budget, escalations,
+        # tick), applied as true divisions like the single-env encoder's.
+        self._div = np.array(
+            [spec.max_queue, 10000.0, spec.horizon, spec.k, 8.0, spec.horizon], dtype=np.float64
+        )[:, None]
+        self._type_at = SLOT_BASE_FEATURES
+        self._svc_at = SLOT_BASE_FEATURES + len(ALERT_TYPES)
+        self._envs = np.arange(1024 * max_queue)  # 0, 1, 2, ... (environment and row numbers)
 
     def encode(self, block: ObsBlock) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``(obs (M, size) float32, placed (M, slots) queue positions, present (M, slots),
         mask (M, slots, 4) int8)`` of a block."""
         enc, spec = self.enc, self.enc.spec
-        m, q_cap, slots = block.queue_length.shape[0], self.max_queue, enc.slots
-        f = enc.slot_features
-        ql = block.queue_length.astype(np.int64)
-        present_q = np.arange(q_cap)[None, :] < ql[:, None]
-        # The alerts in (env, queue position) layout; padding: score -inf, service 0.
+        m, slots, f = block.envs, enc.slots, enc.slot_features
+        ns = len(spec.services)
+        ql = block.queue_length.astype(np.intp)
+        ends = np.cumsum(ql)
+        starts = ends - ql
         sev_a = block.severity / 10000.0
         conf_a = block.confidence / 10000.0
-        score = np.full((m, q_cap), -np.inf)
-        score[present_q] = sev_a * conf_a
-        idx = np.full((m, q_cap), -1, dtype=np.int64)  # alert number per queue position
-        idx[present_q] = np.arange(ql.sum())
-        ns = len(spec.services)
-        env_of = np.repeat(np.arange(m), ql)
-        svc_a = block.service.astype(np.int64)
-        counts = np.bincount(env_of * ns + svc_a, minlength=m * ns).reshape(m, ns).astype(float)
-        if enc.sort_by_rank:
-            order = np.argsort(-score, axis=1, kind="stable")
+        if enc.sort_by_rank:  # rank order: -score ascending, ties in queue order, padding last
+            neg = np.full((m, self.max_queue), np.inf)
+            neg[self._qpos < ql[:, None]] = -(sev_a * conf_a)
+            placed = np.argsort(neg, axis=1, kind="stable")[:, :slots]
         else:
-            order = np.broadcast_to(np.arange(q_cap), (m, q_cap))
-        placed = order[:, :slots]
-        rows = np.arange(m)[:, None]
-        slot_alert = idx[rows, placed]  # -1 for padding
-        present = slot_alert >= 0
-        k = slot_alert[present]  # alert numbers of the placed alerts, slot order
-        r_env = np.nonzero(present)[0]
-        s_sev, s_conf = sev_a[k], conf_a[k]
-        s_age = block.age[k].astype(np.float64)
+            placed = np.broadcast_to(self._qpos[:slots], (m, slots))
+        present = placed < ql[:, None]
+        env_of = np.repeat(self._envs[:m], ql)
+        if slots >= self.max_queue:  # every alert is placed, its rank is its slot
+            r_env, r_slot = env_of, self._envs[: env_of.size] - starts[env_of]
+        else:
+            r_env, r_slot = np.nonzero(present)
+        k = (starts[:, None] + placed)[present]  # alert numbers of the placed alerts
+        svc_a = block.service.astype(np.intp)
+        counts = np.bincount(env_of * ns + svc_a, minlength=m * ns).reshape(m, ns)
+        # Per (env, service): (same - 1, downstream, upstream) / 4, clipped to [0, 1].
+        table = (counts @ self._mix - self._shift) / 4.0
+        np.minimum(table, 1.0, out=table)
+        g3 = block.cols[:, k]  # severity, confidence, age of the placed alerts
+        s_sev = g3[0] / 10000.0
+        s_conf = g3[1] / 10000.0
+        s_age = g3[2].astype(np.float64)
         s_svc = svc_a[k]
-        down_all = counts @ self.up  # [s] = alerts on services depending on s
-        up_all = counts @ self.up.T  # [s] = alerts on services s depends on
+        # One full row per placed alert (base features and both one-hots), then one row scatter.
+        base = np.zeros((k.size, f), dtype=np.float32)
+        base[:, 0] = 1.0
+        base[:, 1] = s_sev
+        base[:, 2] = s_conf
+        base[:, 3] = s_sev * s_conf
+        base[:, 4] = np.minimum(s_age / spec.horizon, 1.0)
+        base[:, 5] = np.minimum(s_age, 8.0) / 8.0
+        base[:, 6] = r_slot / slots
+        base[:, 7:SLOT_BASE_FEATURES] = np.take(table.reshape(m * ns, 3), r_env * ns + s_svc, axis=0)
+        rows = self._envs[: k.size]
+        base[rows, self._type_at + block.type[k]] = 1.0
+        base[rows, self._svc_at + s_svc] = 1.0
         out = np.zeros((m, enc.size), dtype=np.float32)
-        feats = out[:, : slots * f].reshape(m, slots, f)
-        cols = np.zeros((k.size, f), dtype=np.float32)
-        cols[:, 0] = 1.0
-        cols[:, 1] = s_sev
-        cols[:, 2] = s_conf
-        cols[:, 3] = s_sev * s_conf
-        cols[:, 4] = s_age / spec.horizon
-        cols[:, 5] = np.minimum(s_age, 8.0) / 8.0
-        cols[:, 6] = np.nonzero(present)[1] / slots
-        cols[:, 7] = (counts[r_env, s_svc] - 1) / 4.0
-        cols[:, 8] = down_all[r_env, s_svc] / 4.0
-        cols[:, 9] = up_all[r_env, s_svc] / 4.0
-        n_alerts = np.arange(k.size)
-        cols[n_alerts, SLOT_BASE_FEATURES + block.type[k].astype(np.int64)] = 1.0
-        cols[n_alerts, SLOT_BASE_FEATURES + len(ALERT_TYPES) + s_svc] = 1.0
-        feats[present] = cols
+        out[:, : slots * f].reshape(m, slots, f)[r_env, r_slot] = base
         g = slots * f
-        budget = block.budget.astype(np.int64)
-        out[:, g] = block.load / 10000.0
-        out[:, g + 1] = ql / spec.max_queue
-        out[:, g + 2] = block.time_remaining / spec.horizon
-        out[:, g + 3] = budget / spec.k
-        out[:, g + 4] = block.escalations / 8.0
-        out[:, g + 5] = block.tick / spec.horizon
-        out[:, g + 6] = (ql > slots).astype(np.float64)
-        np.clip(out, 0.0, 1.0, out=out)
-        mask = np.zeros((m, slots, 4), dtype=np.int8)
-        mask[:, :, DELAY] = 1
-        mask[present, 1] = 1
-        mask[present, 2] = 1
-        mask[:, :, INVESTIGATE] = present & (budget[:, None] > 0)
+        glob = block.head / self._div  # rows: queue, load, time left, budget, escalations, tick
+        np.minimum(glob, 1.0, out=glob)
+        out[:, g] = glob[1]
+        out[:, g + 1] = glob[0]
+        out[:, g + 2 : g + 6] = glob[2:].T
+        out[:, g + 6] = ql > slots
+        code = present.view(np.uint8) | ((block.budget > 0).view(np.uint8) << 1)[:, None]
+        mask = np.take(_MASK_WORDS, code).view(np.int8).reshape(m, slots, 4)
         return out, placed, present, mask
 
 
@@ -429,6 +556,8 @@ class AlertTriageVectorEnv(VectorEnv):
         self._present = np.zeros((self.num_envs, self.slots), dtype=bool)
         self._mask = np.zeros((self.num_envs, self.slots, 4), dtype=np.int8)
         self._budget = np.zeros(self.num_envs, dtype=np.int64)
+        self._rows = np.arange(self.num_envs)[:, None] * self.max_queue
+        self._flat = np.zeros(0, dtype=np.intp)
         self._ready = False
         self.closed = False
 
@@ -445,6 +574,7 @@ class AlertTriageVectorEnv(VectorEnv):
     def _ingest(self, block: ObsBlock) -> np.ndarray:
         obs, self._placed, self._present, self._mask = self._batch.encode(block)
         self._budget = block.budget.astype(np.int64)
+        self._flat = (self._placed + self._rows).ravel()
         return obs
 
     def reset(
@@ -461,16 +591,25 @@ class AlertTriageVectorEnv(VectorEnv):
     def decode_actions(self, actions: Any) -> np.ndarray:
         """Slot codes ``(N, slots)`` -> queue-order codes ``(N, max_queue)``; INVESTIGATEs
         beyond the budget become DELAY in slot order (as the single env does)."""
+        codes = np.empty((self.num_envs, self.max_queue), dtype=np.int8)
+        self._write_codes(actions, codes)
+        return codes
+
+    def _write_codes(self, actions: Any, codes: np.ndarray) -> None:
+        """:meth:`decode_actions` into ``codes`` (a contiguous ``(N, max_queue)`` int8 view)."""
         a = np.asarray(actions, dtype=np.int64).reshape(self.num_envs, self.slots)
-        if a.min(initial=0) < 0 or a.max(initial=0) > 3:
+        if a.size and (a.min() < 0 or a.max() > 3):
             raise ValueError("action codes must be in 0..3")
         a = np.where(self._present, a, DELAY)
         inv = a == INVESTIGATE
-        over = inv & (np.cumsum(inv, axis=1) > self._budget[:, None])
-        a[over] = DELAY
-        codes = np.full((self.num_envs, self.max_queue), DELAY, dtype=np.int8)
-        codes[np.arange(self.num_envs)[:, None], self._placed] = a
-        return codes
+        # INVESTIGATEs so far in the row = running count over the flat array minus the rows
+        # before (one 1-D cumsum is much cheaper than a cumsum along axis 1).
+        seen = np.cumsum(inv.ravel()).reshape(inv.shape)
+        limit = self._budget.copy()
+        limit[1:] += seen[:-1, -1]
+        a[inv & (seen > limit[:, None])] = DELAY
+        codes.fill(DELAY)
+        codes.reshape(-1)[self._flat] = a.ravel()
 
     def step(
         self, actions: Any
@@ -478,7 +617,9 @@ class AlertTriageVectorEnv(VectorEnv):
         """Steps every environment with one frame each way."""
         if not self._ready:
             raise RuntimeError("step() before reset()")
-        frame = self._client.step(step_request(self.decode_actions(actions)))
+        request = self._client.new_request(self.num_envs, self.max_queue)
+        self._write_codes(actions, request.codes)
+        frame = self._client.send(request)
         obs = self._ingest(frame.obs)
         rewards = frame.rewards.copy()
         terminations = frame.terminated.astype(bool)

@@ -11,11 +11,14 @@
  * env-steps/s (median over interleaved rounds), N / p50 frame time (the rate without the
  * stalls other processes cause: a contention check), p50/p99 milliseconds per frame (all rounds),
  * and the server's CPU time per env-step (from `/proc/<pid>/stat` of the server process,
- * 10 ms ticks summed over all rounds). Every server is a separate process; the load of the
- * machine is printed (it is shared: compare rows of the same run, not across runs).
+ * 10 ms ticks summed over all rounds), and the client's (Deno rows: this process, from
+ * `/proc/self/stat`; Python rows: the client's `time.process_time`). Every server is a separate
+ * process; the load of the machine is printed (it is shared: compare rows of the same run, not
+ * across runs). `--only vector` runs only the vector rows and the Python lock-step row they are
+ * compared with (no reference server, no HTTP, no in-process rows).
  *
  * ```sh
- * deno task bench:wire [--seconds 2] [--rounds 3] [--python .venv/bin/python] [--json]
+ * deno task bench:wire [--seconds 2] [--rounds 3] [--python .venv/bin/python] [--only vector] [--json]
  * # --allow-all: Deno reads /proc/<pid>/stat (server CPU) only with all permissions
  * ```
  *
@@ -35,8 +38,13 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     python: { type: "string", default: ".venv/bin/python" },
     json: { type: "boolean", default: false },
+    only: { type: "string", default: "" },
   },
 });
+if (values.only !== "" && values.only !== "vector") {
+  throw new Error(`--only takes "vector", got ${values.only}`);
+}
+const ONLY_VECTOR = values.only === "vector";
 const WINDOW = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const PY = values.python;
@@ -49,6 +57,7 @@ interface Window {
   seconds: number;
   frameMs: number[];
   serverCpu: number;
+  clientCpu: number;
 }
 
 /** A row of the table, accumulated over the rounds. */
@@ -78,7 +87,7 @@ async function timed(frame: Frame, pid: number): Promise<Window> {
   for (let i = 0; i < 30; i++) await frame();
   const frameMs: number[] = [];
   let envSteps = 0;
-  const cpu0 = cpuSeconds(pid);
+  const cpu0 = cpuSeconds(pid), client0 = cpuSeconds(Deno.pid);
   const t0 = performance.now();
   const end = t0 + WINDOW * 1000;
   for (;;) {
@@ -88,7 +97,13 @@ async function timed(frame: Frame, pid: number): Promise<Window> {
     frameMs.push(performance.now() - a);
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { envSteps, seconds, frameMs, serverCpu: cpuSeconds(pid) - cpu0 };
+  return {
+    envSteps,
+    seconds,
+    frameMs,
+    serverCpu: cpuSeconds(pid) - cpu0,
+    clientCpu: cpuSeconds(Deno.pid) - client0,
+  };
 }
 
 const quantile = (xs: number[], q: number) => {
@@ -193,7 +208,13 @@ async function python(url: string, mode: string, pid: number): Promise<[Window, 
   }).output();
   if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
   const r = JSON.parse(new TextDecoder().decode(out.stdout));
-  const w = { envSteps: r.env_steps, seconds: r.seconds, frameMs: [], serverCpu: 0 };
+  const w = {
+    envSteps: r.env_steps,
+    seconds: r.seconds,
+    frameMs: [],
+    serverCpu: 0,
+    clientCpu: r.client_cpu_s,
+  };
   w.serverCpu = cpuSeconds(pid) - cpu0;
   return [w, r.p50_ms, r.p99_ms];
 }
@@ -217,16 +238,13 @@ function loadAverage(): string {
   }
 }
 
-if (import.meta.main) {
-  const started = new Date().toISOString();
-  const loadBefore = loadAverage();
-  const ours = await spawnServer({ ALERT_TRIAGE_MAX_SESSIONS: "64" });
-  const oursPid = ours.process.pid;
+/** The openenv-core reference server and the bare `Deno.serve` ceiling (full table only). */
+async function referenceServers(oursUrl: string) {
   const ref = await spawnReference(PY);
   // A real /step reply, for the bare ceiling's answer size.
   const H: Record<string, string> = { "X-Session-Id": "bench-size" };
-  await post(ours.url + "/reset", '{"seed":1,"task_id":"hard"}', H);
-  const sample = await post(ours.url + "/step", '{"action":{"decisions":[]}}', H);
+  await post(oursUrl + "/reset", '{"seed":1,"task_id":"hard"}', H);
+  const sample = await post(oursUrl + "/step", '{"action":{"decisions":[]}}', H);
   const bodyFile = await Deno.makeTempFile({ suffix: ".json" });
   await Deno.writeTextFile(bodyFile, sample);
   const bare = new Deno.Command(Deno.execPath(), {
@@ -246,6 +264,25 @@ if (import.meta.main) {
   (async () => {
     while (!(await bareReader.read()).done) { /* drain */ }
   })().catch(() => {});
+  return {
+    ref,
+    bare,
+    bareUrl,
+    async stop() {
+      await ref.stop();
+      bare.kill();
+      await bare.status;
+      await Deno.remove(bodyFile);
+    },
+  };
+}
+
+if (import.meta.main) {
+  const started = new Date().toISOString();
+  const loadBefore = loadAverage();
+  const ours = await spawnServer({ ALERT_TRIAGE_MAX_SESSIONS: "64" });
+  const oursPid = ours.process.pid;
+  const others = ONLY_VECTOR ? null : await referenceServers(ours.url);
 
   const rows: Row[] = [];
   const row = (transport: string, client: string, server: string, n: number) => {
@@ -259,21 +296,26 @@ if (import.meta.main) {
   const inProcess: number[] = [];
   const cartpoles: number[] = [];
   try {
-    const [oWs, c1] = await oursWs(ours.url);
-    const [rWs, c2] = await refWs(ref.url);
-    closers.push(c1, c2);
     const vectors: [number, Frame][] = [];
     for (const n of VECTOR_NS) {
       const [f, c] = await vectorDeno(ours.url, n);
       vectors.push([n, f]);
       closers.push(c);
     }
-    const deno: [string, string, number, Frame, number][] = [
-      ["HTTP /step", "alert-triage", 1, oursHttp(ours.url), oursPid],
-      ["HTTP /step", "bare Deno.serve ceiling", 1, bareHttp(bareUrl), bare.pid],
-      ["HTTP /step", "openenv-core echo", 1, refHttp(ref.url), ref.pid],
-      ["WS lock-step /ws", "alert-triage", 1, oWs, oursPid],
-      ["WS lock-step /ws", "openenv-core echo", 1, rWs, ref.pid],
+    const deno: [string, string, number, Frame, number][] = [];
+    if (others) {
+      const [oWs, c1] = await oursWs(ours.url);
+      const [rWs, c2] = await refWs(others.ref.url);
+      closers.push(c1, c2);
+      deno.push(
+        ["HTTP /step", "alert-triage", 1, oursHttp(ours.url), oursPid],
+        ["HTTP /step", "bare Deno.serve ceiling", 1, bareHttp(others.bareUrl), others.bare.pid],
+        ["HTTP /step", "openenv-core echo", 1, refHttp(others.ref.url), others.ref.pid],
+        ["WS lock-step /ws", "alert-triage", 1, oWs, oursPid],
+        ["WS lock-step /ws", "openenv-core echo", 1, rWs, others.ref.pid],
+      );
+    }
+    deno.push(
       ...vectors.map(([n, f]) =>
         ["vector WS /ws/vector", "alert-triage", n, f, oursPid] as [
           string,
@@ -283,7 +325,7 @@ if (import.meta.main) {
           number,
         ]
       ),
-    ];
+    );
     for (let round = 0; round < ROUNDS; round++) {
       for (const [transport, server, n, frame, pid] of deno) {
         row(transport, "Deno", server, n).windows.push(await timed(frame, pid));
@@ -300,20 +342,19 @@ if (import.meta.main) {
         r.windows.push(w);
         (r.pythonPercentiles ??= []).push({ p50, p99 });
       }
-      cartpoles.push(await cartpole());
-      inProcess.push(
-        measureStepsPerSecond("hard", "object", { durationMs: WINDOW * 1000, seed: 1 + round })
-          .steps_per_second,
-      );
+      if (!ONLY_VECTOR) {
+        cartpoles.push(await cartpole());
+        inProcess.push(
+          measureStepsPerSecond("hard", "object", { durationMs: WINDOW * 1000, seed: 1 + round })
+            .steps_per_second,
+        );
+      }
       console.error(`round ${round + 1}/${ROUNDS} done`);
     }
   } finally {
     for (const close of closers) await close().catch(() => {});
     await ours.stop();
-    await ref.stop();
-    bare.kill();
-    await bare.status;
-    await Deno.remove(bodyFile);
+    await others?.stop();
   }
 
   const rate = (r: Row) => median(r.windows.map((w) => w.envSteps / w.seconds));
@@ -327,8 +368,8 @@ if (import.meta.main) {
       `${loadBefore}, after ${loadAverage()}; ${navigator.hardwareConcurrency} logical CPUs; ` +
       `Deno ${Deno.version.deno}`,
     "",
-    "| transport | client | server | N | env-steps/s | N / p50 frame | p50 ms/frame | p99 ms/frame | server CPU µs/env-step |",
-    "| --- | --- | --- | --: | --: | --: | --: | --: | --: |",
+    "| transport | client | server | N | env-steps/s | N / p50 frame | p50 ms/frame | p99 ms/frame | server CPU µs/env-step | client CPU µs/env-step |",
+    "| --- | --- | --- | --: | --: | --: | --: | --: | --: | --: |",
   );
   const f0 = (x: number) => Number.isFinite(x) ? Math.round(x).toLocaleString("en-US") : "n/a";
   const f2 = (x: number) => Number.isFinite(x) ? x.toFixed(2) : "n/a";
@@ -340,33 +381,38 @@ if (import.meta.main) {
       : quantile(ms, 0.99);
     const steps = r.windows.reduce((s, w) => s + w.envSteps, 0);
     const cpu = r.windows.reduce((s, w) => s + w.serverCpu, 0);
+    const clientCpu = r.windows.reduce((s, w) => s + w.clientCpu, 0);
     lines.push(
       `| ${r.transport} | ${r.client} | ${r.server} | ${r.n} | ${f0(rate(r))} | ` +
         `${f0((r.n / p50) * 1000)} | ${f2(p50)} | ` +
-        `${f2(p99)} | ${f2((cpu / steps) * 1e6)} |`,
+        `${f2(p99)} | ${f2((cpu / steps) * 1e6)} | ${f2((clientCpu / steps) * 1e6)} |`,
     );
   }
-  const cp = median(cartpoles), ip = median(inProcess);
-  lines.push(
-    `| in-process object API (hard, random) | Deno | (none) | 1 | ${f0(ip)} | | | | |`,
-    `| in-process CartPole-v1 (benchmark_step) | Python | (none) | 1 | ${f0(cp)} | | | | |`,
-  );
-  const httpOurs = rate(get("HTTP /step", "Deno", "alert-triage"));
-  const httpBare = rate(get("HTTP /step", "Deno", "bare Deno.serve ceiling"));
-  const wsOurs = rate(get("WS lock-step /ws", "Deno", "alert-triage"));
-  const wsRef = rate(get("WS lock-step /ws", "Deno", "openenv-core echo"));
   const py64 = rate(get("vector WS /ws/vector", "Python", "alert-triage", 64));
   const pyLock = rate(get("WS lock-step /ws", "Python", "alert-triage"));
   const deno256 = rate(get("vector WS /ws/vector", "Deno", "alert-triage", 256));
-  lines.push(
-    "",
-    `Targets: vector Python N=64 ${f0(py64)} env-steps/s (>= 100,000), ` +
-      `${(py64 / pyLock).toFixed(1)}x the Python lock-step client (>= 20x); ` +
-      `vector Deno N=256 ${f0(deno256)} (>= 500,000); ` +
-      `in-process ${(ip / cp).toFixed(1)}x CartPole (>= 10x, 5x at minimum); ` +
-      `HTTP /step ${(100 * httpOurs / httpBare).toFixed(0)}% of the bare ceiling (>= 70%); ` +
-      `WS lock-step ${(wsOurs / wsRef).toFixed(1)}x the openenv-core echo server (>= 5x).`,
-  );
+  const vectorTargets = `Targets: vector Python N=64 ${f0(py64)} env-steps/s (>= 100,000), ` +
+    `${(py64 / pyLock).toFixed(1)}x the Python lock-step client (>= 20x); ` +
+    `vector Deno N=256 ${f0(deno256)} (>= 500,000)`;
+  if (ONLY_VECTOR) lines.push("", vectorTargets + ".");
+  else {
+    const cp = median(cartpoles), ip = median(inProcess);
+    lines.push(
+      `| in-process object API (hard, random) | Deno | (none) | 1 | ${f0(ip)} | | | | | |`,
+      `| in-process CartPole-v1 (benchmark_step) | Python | (none) | 1 | ${f0(cp)} | | | | | |`,
+    );
+    const httpOurs = rate(get("HTTP /step", "Deno", "alert-triage"));
+    const httpBare = rate(get("HTTP /step", "Deno", "bare Deno.serve ceiling"));
+    const wsOurs = rate(get("WS lock-step /ws", "Deno", "alert-triage"));
+    const wsRef = rate(get("WS lock-step /ws", "Deno", "openenv-core echo"));
+    lines.push(
+      "",
+      vectorTargets + "; " +
+        `in-process ${(ip / cp).toFixed(1)}x CartPole (>= 10x, 5x at minimum); ` +
+        `HTTP /step ${(100 * httpOurs / httpBare).toFixed(0)}% of the bare ceiling (>= 70%); ` +
+        `WS lock-step ${(wsOurs / wsRef).toFixed(1)}x the openenv-core echo server (>= 5x).`,
+    );
+  }
   if (values.json) console.log(JSON.stringify({ started, rows, cartpoles, inProcess }));
   else console.log(lines.join("\n"));
 }

@@ -1,11 +1,14 @@
 """Python side of ``deno task bench:wire``: env-steps/s of one Gymnasium client over the wire.
 
-Usage: ``bench_wire_client.py URL MODE SECONDS`` where MODE is ``lockstep`` (one
+Usage: ``bench_wire_client.py URL MODE SECONDS [PYTHON_DIR]`` where MODE is ``lockstep`` (one
 :class:`AlertTriageWireEnv` over ``/ws``, one request per step) or ``vector:N``
 (:class:`AlertTriageVectorEnv`, N environments over one ``/ws/vector`` socket). Hard task,
 uniformly random slot codes (the env clips INVESTIGATEs to the budget), episodes reset as they
-end; encoding and decoding are included, as a trainer would see them. Prints one JSON line:
-``{"mode", "env_steps", "frames", "seconds", "env_steps_per_s", "p50_ms", "p99_ms"}``.
+end; encoding and decoding are included, as a trainer would see them. ``PYTHON_DIR`` (default:
+this repository's ``python/``) is where ``alert_triage_gym`` is imported from (A/B runs of two
+versions of the client). Prints one JSON line: ``{"mode", "env_steps", "frames", "seconds",
+"env_steps_per_s", "p50_ms", "p99_ms", "client_cpu_s"}`` (``client_cpu_s``: this process's user +
+system CPU time over the measured frames, ``time.process_time``).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import time
 from pathlib import Path
 
 sys.dont_write_bytecode = True
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "python"))
+PYTHON_DIR = sys.argv[4] if len(sys.argv) > 4 else str(Path(__file__).resolve().parents[2] / "python")
+sys.path.insert(0, PYTHON_DIR)
 
 import numpy as np  # noqa: E402
 
@@ -53,6 +57,7 @@ def main() -> None:
     for i in range(50):  # warm-up
         frame(i)
     times: list[float] = []
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     end = t0 + seconds
     i = 0
@@ -64,12 +69,14 @@ def main() -> None:
         times.append(time.perf_counter() - a)
         i += 1
     wall = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0
     env.close()
     ms = np.array(times) * 1000
     print(json.dumps({
         "mode": mode, "env_steps": len(times) * n, "frames": len(times), "seconds": wall,
         "env_steps_per_s": len(times) * n / wall,
         "p50_ms": float(np.percentile(ms, 50)), "p99_ms": float(np.percentile(ms, 99)),
+        "client_cpu_s": cpu,
     }))  # fmt: skip
 
 

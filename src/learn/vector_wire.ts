@@ -145,15 +145,17 @@ class ObsWriter {
     const al = b + (align8(12 * m) >> 1);
     const sevAt = al, confAt = al + a, ageAt = al + 2 * a;
     const bytesAt = (b << 1) + align8(12 * m) + align8(6 * a);
-    const u8 = this.#u8;
+    const u8 = this.#u8, svcAt = bytesAt + a, tick = w.tick;
+    const queue = w.queue, sev = w.aVisSev, conf = w.aConf, arrived = w.aArrived;
+    const type = w.aType, service = w.aService;
     let j = this.#alert;
     for (let i = 0; i < q; i++, j++) {
-      const x = w.queue[i];
-      u16[sevAt + j] = Math.round(w.aVisSev[x] * 10000);
-      u16[confAt + j] = Math.round(w.aConf[x] * 10000);
-      u16[ageAt + j] = w.tick - w.aArrived[x];
-      u8[bytesAt + j] = w.aType[x];
-      u8[bytesAt + a + j] = w.aService[x];
+      const x = queue[i];
+      u16[sevAt + j] = Math.round(sev[x] * 10000);
+      u16[confAt + j] = Math.round(conf[x] * 10000);
+      u16[ageAt + j] = tick - arrived[x];
+      u8[bytesAt + j] = type[x];
+      u8[svcAt + j] = service[x];
     }
     this.#alert = j;
   }

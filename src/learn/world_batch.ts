@@ -27,8 +27,8 @@
  * @module
  */
 import { Rng } from "../rng.ts";
-import { readTruth } from "../sim/truth.ts";
 import { World } from "../sim/world.ts";
+import { episodeScorer } from "./episode_score.ts";
 import type { Task } from "../../tasks/task.ts";
 
 /** Gymnasium 1.x autoreset modes served over the wire. */
@@ -84,6 +84,7 @@ export class WorldBatch {
   readonly #views: Int8Array[];
   readonly #actions: Int8Array;
   readonly #seedLimit: number;
+  readonly #score: (world: World) => number;
   #seeder: Rng;
 
   /** Builds the worlds. */
@@ -112,6 +113,7 @@ export class WorldBatch {
       this.#actions.subarray(i * this.slots, (i + 1) * this.slots)
     );
     this.#seedLimit = options.seedLimit ?? 1_000_000;
+    this.#score = episodeScorer(options.task);
     this.#seeder = new Rng(options.seed ?? 0);
   }
 
@@ -158,12 +160,7 @@ export class WorldBatch {
       this.episodeReturn[i] = this.#running[i];
       this.episodeLength[i] = this.#lengths[i];
       this.episodeSeed[i] = this.seeds[i];
-      this.episodeScore[i] = this.task.grade({
-        truth: readTruth(w),
-        steps: w.tick,
-        horizon: w.config.horizon,
-        terminated: w.terminated,
-      }).score;
+      this.episodeScore[i] = this.#score(w);
       if (same) {
         beforeReset?.(i);
         this.#resetOne(i);

@@ -159,10 +159,14 @@ function step(raw: ArrayBuffer | Uint8Array, state: VectorState, store: SessionS
   if (typeof actions === "string") return failed(store, "validation", "INVALID_FRAME", actions);
   state.finals?.clear();
   batch.step(actions, state.capture);
-  return { reply: state.writer.step(batch.worlds, batch, state.finals).slice() };
+  return { reply: state.writer.step(batch.worlds, batch, state.finals) };
 }
 
-/** Handles one frame of a `/ws/vector` session (see the module doc). */
+/**
+ * Handles one frame of a `/ws/vector` session (see the module doc). A binary reply is a view
+ * into the session's frame buffer, valid until the session's next frame: the socket layer sends
+ * it at once (`WebSocket.send` copies the bytes), so no copy is made per frame.
+ */
 export function handleVectorFrame(
   raw: unknown,
   session: Session,
@@ -202,7 +206,7 @@ export function handleVectorFrame(
       state.batch.reset(parsed.data.seed);
       state.ready = true;
       store.metrics.recordReset(state.batch.task.id);
-      return { reply: state.writer.reset(state.batch.worlds, state.batch.seeds).slice() };
+      return { reply: state.writer.reset(state.batch.worlds, state.batch.seeds) };
     }
     case "close":
       return { close: true };

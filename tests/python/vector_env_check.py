@@ -7,8 +7,9 @@ Usage: ``vector_env_check.py URL``. Checks: on fixed seeds, every observation ve
 rewards, flags and task scores; Gymnasium's vector conventions hold (batched spaces contain
 what is returned, ``reset(seed)`` determinism, fresh arrays per call, the
 ``RecordEpisodeStatistics`` vector wrapper, ``autoreset_mode`` metadata); bad actions raise and
-server errors surface as ``ServerError``; the SB3 ``VecEnv`` adapter steps and reports
-terminal observations. Prints ``OK``.
+server errors surface as ``ServerError``; the step request written in place equals the public
+``step_request(decode_actions(...))``; a silent server raises ``TimeoutError``; the SB3 ``VecEnv``
+adapter steps and reports terminal observations. Prints ``OK``.
 """
 
 from __future__ import annotations
@@ -141,6 +142,75 @@ def check_server_errors(url: str) -> None:
         client.close()
 
 
+def check_request_in_place(url: str) -> None:
+    """The request the env writes in place equals step_request(decode_actions(...)) byte for
+    byte (the public helpers and the fast path agree), for rank and queue order, 5 and all
+    slots, over steps that end episodes."""
+    from alert_triage_gym.vector import step_request
+
+    rng = np.random.default_rng(11)
+    for slots, sort in ((None, True), (5, True), (None, False)):
+        venv = AlertTriageVectorEnv(url, task_id="hard", num_envs=6, slots=slots,
+                                    sort_by_rank=sort)  # fmt: skip
+        try:
+            venv.reset(seed=2)
+            for _ in range(60):
+                actions = rng.integers(0, 4, size=(6, venv.slots))
+                request = venv._client.new_request(6, venv.max_queue)
+                venv._write_codes(actions, request.codes)
+                sent = request.buf[request.at : request.at + request.size].tobytes()
+                assert sent == step_request(venv.decode_actions(actions))
+                venv.step(actions)
+        finally:
+            venv.close()
+
+
+def check_timeout() -> None:
+    """A server that accepts the WebSocket and then never answers raises TimeoutError after the
+    client's I/O timeout (kernel-side, the socket itself is blocking)."""
+    import base64
+    import hashlib
+    import socket
+    import threading
+    import time
+
+    from alert_triage_gym.vector import VectorWireClient, _RawSocket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    done = threading.Event()
+
+    def silent() -> None:
+        conn, _ = listener.accept()
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += conn.recv(4096)
+        key = next(line.split(b": ")[1] for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"sec-websocket-key"))  # fmt: skip
+        accept = base64.b64encode(hashlib.sha1(key + _RawSocket.GUID).digest())
+        conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                     b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n")  # fmt: skip
+        done.wait(10)
+        conn.close()
+
+    threading.Thread(target=silent, daemon=True).start()
+    saved = _RawSocket.IO_TIMEOUT
+    _RawSocket.IO_TIMEOUT = 0.3
+    try:
+        client = VectorWireClient(f"http://127.0.0.1:{listener.getsockname()[1]}")
+        start = time.perf_counter()
+        try:
+            client.open(task_id="hard", num_envs=2)
+            raise AssertionError("a silent server did not time out")
+        except TimeoutError:
+            assert 0.25 < time.perf_counter() - start < 5
+    finally:
+        _RawSocket.IO_TIMEOUT = saved
+        done.set()
+        listener.close()
+
+
 def check_sb3_adapter(url: str) -> None:
     """The SB3 VecEnv adapter: SameStep with terminal observations and task scores."""
     venv = AlertTriageSB3VecEnv(url, "easy", 4, seed=3)
@@ -170,6 +240,8 @@ def main() -> None:
     check_matches_single(url, "medium", AutoresetMode.NEXT_STEP, 2, 90)
     check_gymnasium_conventions(url)
     check_server_errors(url)
+    check_request_in_place(url)
+    check_timeout()
     check_sb3_adapter(url)
     print("OK")
 

@@ -238,6 +238,58 @@ Deno.test("vector wire: malformed frames get an error frame and change nothing",
   }
 });
 
+Deno.test("vector wire: pipelined step requests get their own, intact replies", async () => {
+  // The server answers from one reusable frame buffer per session: replies sent back to back
+  // must each carry their own step (the socket layer copies each one when it is sent).
+  const server = startServer();
+  const ws = new WebSocket(server.url.replace("http", "ws") + "/ws/vector");
+  ws.binaryType = "arraybuffer";
+  const inbox: unknown[] = [];
+  let wake: (() => void) | null = null;
+  ws.onmessage = (e) => {
+    inbox.push(e.data);
+    wake?.();
+  };
+  const take = async (count: number) => {
+    while (inbox.length < count) await new Promise<void>((r) => wake = r);
+    return inbox.splice(0, count);
+  };
+  try {
+    await new Promise((r) => ws.onopen = r);
+    ws.send('{"type":"open","num_envs":16,"task_id":"hard","seed":2}');
+    const S = JSON.parse((await take(1))[0] as string).slots;
+    ws.send('{"type":"reset"}');
+    await take(1);
+    const batch = new WorldBatch({ task: getTask("hard"), numEnvs: 16, seed: 2 });
+    batch.reset();
+    const writer = new FrameWriter();
+    const rng = new Rng(5);
+    for (let burst = 0; burst < 4; burst++) {
+      const requests = Array.from({ length: 8 }, () => {
+        const codes = new Int8Array(16 * S);
+        for (let i = 0; i < codes.length; i++) codes[i] = rng.int(4);
+        return codes;
+      });
+      for (const codes of requests) ws.send(encodeStepRequest(codes, 16, S));
+      const replies = await take(requests.length);
+      for (let k = 0; k < requests.length; k++) {
+        batch.step(requests[k]);
+        const expected = writer.step(batch.worlds, batch, null);
+        assert.deepEqual(
+          new Uint8Array(replies[k] as ArrayBuffer),
+          expected,
+          `burst ${burst} #${k}`,
+        );
+      }
+    }
+  } finally {
+    const closed = new Promise((r) => ws.onclose = r);
+    ws.close();
+    await closed;
+    await server.close();
+  }
+});
+
 Deno.test("vector wire: a server error reaches the TypeScript client as VectorServerError", async () => {
   const server = startServer();
   try {

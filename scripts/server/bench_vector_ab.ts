@@ -1,0 +1,171 @@
+/**
+ * A/B of the vectorised protocol between two trees of the repository, interleaved in one run
+ * (for a shared, noisy machine: compare the two columns of the same run). Each tree's server
+ * runs as its own `deno serve` process; each round measures, for the old tree then the new:
+ * the Python client (`scripts/server/bench_wire_client.py`, importing `alert_triage_gym` from
+ * that tree's `python/`) at N = 64, and the Deno client (`RemoteVectorEnv` of this tree, raw
+ * frames) at N = 256. Printed per row: env-steps/s (median of rounds), the server's CPU per
+ * env-step (`/proc/<pid>/stat`, summed over rounds) and, for Python, the client's CPU per
+ * env-step (`time.process_time`).
+ *
+ * ```sh
+ * git archive <base-commit> | tar -x -C /tmp/base && ln -s $PWD/.venv /tmp/base/.venv
+ * deno run --allow-all scripts/server/bench_vector_ab.ts --base /tmp/base [--rounds 5] [--seconds 2]
+ * ```
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { RemoteVectorEnv } from "../../src/learn/remote_vector_env.ts";
+import { Rng } from "../../src/rng.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    base: { type: "string" },
+    rounds: { type: "string", default: "5" },
+    seconds: { type: "string", default: "2" },
+    python: { type: "string", default: ".venv/bin/python" },
+  },
+});
+if (!values.base) throw new Error("--base DIR (a tree of the old commit) is required");
+const ROOT = new URL("../../", import.meta.url).pathname;
+const TREES = [["old", values.base.replace(/\/?$/, "/")], ["new", ROOT]] as const;
+const ROUNDS = Number(values.rounds), SECONDS = Number(values.seconds);
+
+function cpuSeconds(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+async function serve(root: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "serve",
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--allow-net",
+      "--allow-env=ALERT_TRIAGE_*",
+      "--allow-read=./data",
+      "--allow-write=./data",
+      "cli/server.ts",
+    ],
+    cwd: root,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!/listening on http:\/\/[^:]+:(\d+)/i.test(seen)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`server in ${root} did not start: ${seen}`);
+    seen += value;
+  }
+  (async () => {
+    while (!(await reader.read()).done) { /* drain */ }
+  })().catch(() => {});
+  const port = /listening on http:\/\/[^:]+:(\d+)/i.exec(seen)![1];
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    async stop() {
+      child.kill("SIGKILL");
+      await child.status;
+    },
+  };
+}
+
+interface Sample {
+  rate: number;
+  serverUs: number;
+  clientUs: number;
+}
+
+async function python(url: string, pid: number, root: string): Promise<Sample> {
+  const cpu0 = cpuSeconds(pid);
+  const out = await new Deno.Command(values.python!, {
+    args: [
+      "scripts/server/bench_wire_client.py",
+      url,
+      "vector:64",
+      String(SECONDS),
+      root + "python",
+    ],
+    cwd: ROOT,
+    env: { NO_PROXY: "127.0.0.1,localhost", no_proxy: "127.0.0.1,localhost" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  const r = JSON.parse(new TextDecoder().decode(out.stdout));
+  return {
+    rate: r.env_steps_per_s,
+    // The server also served the client's warm-up frames (50): counted in its CPU.
+    serverUs: ((cpuSeconds(pid) - cpu0) / (r.env_steps + 50 * 64)) * 1e6,
+    clientUs: (r.client_cpu_s / r.env_steps) * 1e6,
+  };
+}
+
+async function deno(url: string, pid: number): Promise<Sample> {
+  const n = 256;
+  const vec = await RemoteVectorEnv.connect(url, { taskId: "hard", numEnvs: n, features: false });
+  await vec.reset();
+  const rng = new Rng(1);
+  const pool = Array.from({ length: 16 }, () => {
+    const a = new Int8Array(vec.actions.length);
+    for (let i = 0; i < a.length; i++) a[i] = rng.int(4);
+    return a;
+  });
+  for (let k = 0; k < 20; k++) {
+    vec.actions.set(pool[k & 15]);
+    await vec.step();
+  }
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  let frames = 0;
+  while (performance.now() - t0 < SECONDS * 1000) {
+    vec.actions.set(pool[frames++ & 15]);
+    await vec.step();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const serverUs = ((cpuSeconds(pid) - cpu0) / (frames * n)) * 1e6;
+  vec.close();
+  return { rate: (frames * n) / seconds, serverUs, clientUs: NaN };
+}
+
+const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+const started = new Date().toISOString(), loadBefore = load();
+const servers = await Promise.all(TREES.map(([, root]) => serve(root)));
+const results: Record<string, Sample[]> = {};
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let t = 0; t < TREES.length; t++) {
+      const [name, root] = TREES[t], s = servers[t];
+      (results[`${name} python64`] ??= []).push(await python(s.url, s.pid, root));
+      (results[`${name} deno256`] ??= []).push(await deno(s.url, s.pid));
+    }
+    console.error(`round ${round + 1}/${ROUNDS} done`);
+  }
+} finally {
+  for (const s of servers) await s.stop();
+}
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const f = (x: number, d = 0) =>
+  Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: d }) : "";
+console.log(
+  `bench_vector_ab ${started}; ${ROUNDS} interleaved rounds of ${SECONDS} s; old = ${values.base}; load average before ${loadBefore}, after ${load()}\n`,
+);
+console.log(
+  "| row | env-steps/s (median) | env-steps/s (each round) | server CPU µs/env-step (median) | client CPU µs/env-step (median) |",
+);
+console.log("| --- | --: | --- | --: | --: |");
+for (const [row, xs] of Object.entries(results)) {
+  console.log(
+    `| ${row} | ${f(median(xs.map((x) => x.rate)))} | ${
+      xs.map((x) => f(x.rate / 1000, 1) + "k").join(", ")
+    } | ${f(median(xs.map((x) => x.serverUs)), 2)} | ${f(median(xs.map((x) => x.clientUs)), 2)} |`,
+  );
+}
