@@ -17,7 +17,13 @@ interface Setup {
   seed: number;
 }
 
-self.onmessage = (e: MessageEvent<Setup>) => {
+/** This worker's global scope (typed here: the shared type check does not load the worker lib). */
+const scope = globalThis as unknown as {
+  onmessage: (e: MessageEvent<Setup>) => void;
+  close(): void;
+};
+
+scope.onmessage = (e: MessageEvent<Setup>) => {
   const { sab, numEnvs, seed } = e.data;
   const ctl = new Int32Array(sab, 0, 2); // [generation asked, generation done]
   const batch = new WorldBatch({ task: getTask("hard"), numEnvs, seed });
@@ -36,5 +42,5 @@ self.onmessage = (e: MessageEvent<Setup>) => {
     Atomics.store(ctl, 1, gen);
     Atomics.notify(ctl, 1);
   }
-  self.close();
+  scope.close();
 };
