@@ -16,13 +16,12 @@
  *
  * @module
  */
-import { EpisodeNotRunningError, InvalidActionError } from "./errors.ts";
+import { encodeAction, encodeCodes } from "./action_codec.ts";
+import { EpisodeNotRunningError } from "./errors.ts";
 import {
   type Action,
-  ACTION_TYPES,
   type Alert,
   ALERT_TYPES,
-  type Decision,
   type Observation,
   type Reward,
   REWARD_COMPONENTS,
@@ -32,8 +31,8 @@ import {
 import { assertSeed, Rng } from "./rng.ts";
 import type { ReplayCount, WorldConfig } from "./sim/world_config.ts";
 import { round4 } from "./numbers.ts";
-import { alertId, alertIndex, readTruth } from "./sim/truth.ts";
-import { DELAY, INVESTIGATE, PENDING, REWARD_WEIGHTS, World } from "./sim/world.ts";
+import { alertId, readTruth } from "./sim/truth.ts";
+import { REWARD_WEIGHTS, World } from "./sim/world.ts";
 
 /** Options of {@link AlertTriageEnv}'s constructor. */
 export interface EnvOptions {
@@ -126,34 +125,11 @@ function rewardComponents(c: Int32Array): Record<RewardComponent, number> {
   };
 }
 
-// The literal lists below must follow ACTION_TYPES and REWARD_COMPONENTS (checked at load).
+// The literal list above must follow REWARD_COMPONENTS (checked at load).
 if (
-  ACTION_TYPES.join() !== "INVESTIGATE,IGNORE,ESCALATE,DELAY" ||
   Object.keys(rewardComponents(new Int32Array(REWARD_COMPONENTS.length))).join() !==
     REWARD_COMPONENTS.join()
-) throw new Error("env.ts: action codes or reward components out of order");
-
-/** The field an error names: `decisions[i].<name>`, or `<name>` for a single decision. Built only
- * when an error is thrown. */
-function fieldName(single: boolean, i: number, name: string): string {
-  return single ? name : `decisions[${i}].${name}`;
-}
-
-/** The code of an action type (ACTION_TYPES order), -1 for anything else. */
-function actionCode(type: unknown): number {
-  switch (type) {
-    case "INVESTIGATE":
-      return 0;
-    case "IGNORE":
-      return 1;
-    case "ESCALATE":
-      return 2;
-    case "DELAY":
-      return 3;
-    default:
-      return -1;
-  }
-}
+) throw new Error("env.ts: reward components out of order");
 
 /**
  * The alert-triage environment. Holds one episode at a time; reuse it across episodes.
@@ -192,7 +168,7 @@ export class AlertTriageEnv {
   readonly #codes: Int8Array;
   /** Service name of each service index. */
   readonly #serviceNames: readonly string[];
-  /** Queue position of each queued alert (valid for alerts in `world.queue`; see `#queuePosition`). */
+  /** Queue position of each queued alert (valid for alerts in `world.queue`; see `encodeAction`). */
   readonly #position: Int32Array;
   /** Visible severity and confidence of each alert rounded for the wire (they never change once an
    * alert has arrived): valid for alert numbers below `#rounded` in episode `#roundedResets`. */
@@ -245,7 +221,7 @@ export class AlertTriageEnv {
    */
   step(action: Action): StepResult {
     this.#assertRunning();
-    this.#encode(action);
+    encodeAction(action, this.world, this.#codes, this.#position);
     return this.#advance();
   }
 
@@ -256,7 +232,7 @@ export class AlertTriageEnv {
    */
   stepCodes(codes: ArrayLike<number>): StepResult {
     this.#assertRunning();
-    this.#encodeCodes(codes);
+    encodeCodes(codes, this.world, this.#codes);
     return this.#advance();
   }
 
@@ -268,7 +244,7 @@ export class AlertTriageEnv {
    */
   stepFast(codes: ArrayLike<number>): number {
     this.#assertRunning();
-    this.#encodeCodes(codes);
+    encodeCodes(codes, this.world, this.#codes);
     const w = this.world;
     w.step(this.#codes);
     this.#steps++;
@@ -276,26 +252,6 @@ export class AlertTriageEnv {
     this.#return += value;
     if (w.terminated || w.truncated) this.#running = false;
     return value;
-  }
-
-  #encodeCodes(codes: ArrayLike<number>): void {
-    const n = this.world.queueLength;
-    if (codes.length > n) {
-      throw new InvalidActionError("codes", `${codes.length} codes for ${n} queued alerts`);
-    }
-    // `#codes` is scratch: a rejected action leaves it half written, which changes nothing.
-    const out = this.#codes;
-    const given = codes.length;
-    let investigations = 0;
-    for (let i = 0; i < n; i++) {
-      const c = i < given ? codes[i] : DELAY;
-      if (!(c === 0 || c === 1 || c === 2 || c === 3)) {
-        throw new InvalidActionError(`codes[${i}]`, `decision code must be 0..3, got ${c}`);
-      }
-      if (c === INVESTIGATE) investigations++;
-      out[i] = c;
-    }
-    this.#checkBudget(investigations, "codes");
   }
 
   /** The current observation (what the agent sees). */
@@ -388,91 +344,6 @@ export class AlertTriageEnv {
         ? "No episode is running; call reset() first"
         : "The episode has ended; call reset() to start a new one",
     );
-  }
-
-  #checkBudget(investigations: number, field: string): void {
-    if (investigations > this.world.budget) {
-      throw new InvalidActionError(
-        field,
-        `${investigations} INVESTIGATE decisions exceed this tick's investigation budget of ` +
-          `${this.world.budget}`,
-      );
-    }
-  }
-
-  /** Validates an action and writes its codes into `#codes`, touching nothing else. */
-  #encode(action: Action): void {
-    if (typeof action !== "object" || action === null || Array.isArray(action)) {
-      throw new InvalidActionError(
-        "action",
-        "expected an object {decisions: [...]} or {alert_id, action_type}",
-      );
-    }
-    const single = !("decisions" in action);
-    const decisions: unknown = single ? [action] : (action as { decisions: unknown }).decisions;
-    if (!Array.isArray(decisions)) {
-      throw new InvalidActionError("decisions", "expected an array of decisions");
-    }
-    const w = this.world;
-    const codes = this.#codes;
-    const n = w.queueLength;
-    const queue = w.queue;
-    const position = this.#position;
-    for (let i = 0; i < n; i++) {
-      codes[i] = -1;
-      position[queue[i]] = i;
-    }
-    let investigations = 0;
-    for (let i = 0; i < decisions.length; i++) {
-      const d = decisions[i] as Partial<Decision> | null;
-      if (typeof d !== "object" || d === null) {
-        throw new InvalidActionError(single ? "action" : `decisions[${i}]`, "expected an object");
-      }
-      const code = actionCode(d.action_type);
-      if (code < 0) {
-        throw new InvalidActionError(
-          fieldName(single, i, "action_type"),
-          `expected one of ${ACTION_TYPES.join(", ")}, got ${JSON.stringify(d.action_type)}`,
-        );
-      }
-      const id = d.alert_id;
-      if (typeof id !== "string") {
-        throw new InvalidActionError(
-          fieldName(single, i, "alert_id"),
-          "expected a string alert id",
-        );
-      }
-      const pos = this.#queuePosition(id, single, i);
-      if (codes[pos] >= 0) {
-        throw new InvalidActionError(
-          fieldName(single, i, "alert_id"),
-          `alert ${id} already has a decision in this step`,
-        );
-      }
-      codes[pos] = code;
-      if (code === INVESTIGATE) investigations++;
-    }
-    this.#checkBudget(investigations, single ? "action_type" : "decisions");
-    for (let i = 0; i < n; i++) if (codes[i] < 0) codes[i] = DELAY;
-  }
-
-  /** The queue position of alert `id` (`#position` must be filled for this tick's queue). */
-  #queuePosition(id: string, single: boolean, i: number): number {
-    const w = this.world;
-    const a = alertIndex(id);
-    if (a < 0 || a >= w.alertCount) {
-      throw new InvalidActionError(
-        fieldName(single, i, "alert_id"),
-        `unknown alert id ${JSON.stringify(id)}`,
-      );
-    }
-    // One message for every alert that has left the queue, whatever became of it: how it left
-    // (ignored, self-resolved, expired, ...) would name its hidden class.
-    if (w.aOutcome[a] === PENDING) {
-      const pos = this.#position[a];
-      if (pos < w.queueLength && w.queue[pos] === a) return pos;
-    }
-    throw new InvalidActionError(fieldName(single, i, "alert_id"), `alert ${id} is not queued`);
   }
 
   #advance(): StepResult {

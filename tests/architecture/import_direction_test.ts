@@ -30,7 +30,7 @@ export const FLOORS: readonly { part: string; floor: number; paths: readonly str
   },
   { part: "sim", floor: 2, paths: ["src/sim/"] },
   { part: "http", floor: 2, paths: ["src/http/"] },
-  { part: "env", floor: 3, paths: ["src/env.ts"] },
+  { part: "env", floor: 3, paths: ["src/env.ts", "src/action_codec.ts"] },
   { part: "ingest", floor: 3, paths: ["src/ingest/"] },
   { part: "plots", floor: 3, paths: ["src/plots/"] },
   { part: "tasks", floor: 4, paths: ["tasks/"] },
