@@ -124,7 +124,7 @@ def check_gymnasium_conventions(url: str) -> None:
 
 def check_server_errors(url: str) -> None:
     """A server error frame surfaces as ServerError with its code."""
-    from alert_triage_gym.vector import VectorWireClient
+    from alert_triage_gym.vector_wire import VectorWireClient
 
     client = VectorWireClient(url)
     try:
@@ -146,7 +146,7 @@ def check_request_in_place(url: str) -> None:
     """The request the env writes in place equals step_request(decode_actions(...)) byte for
     byte (the public helpers and the fast path agree), for rank and queue order, 5 and all
     slots, over steps that end episodes."""
-    from alert_triage_gym.vector import step_request
+    from alert_triage_gym.vector_wire import step_request
 
     rng = np.random.default_rng(11)
     for slots, sort in ((None, True), (5, True), (None, False)):
@@ -174,7 +174,7 @@ def check_timeout() -> None:
     import threading
     import time
 
-    from alert_triage_gym.vector import VectorWireClient, _RawSocket
+    from alert_triage_gym.vector_wire import VectorWireClient, _RawSocket
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
