@@ -16,6 +16,7 @@
  *
  * ```sh
  * deno task bench:wire [--seconds 2] [--rounds 3] [--python .venv/bin/python] [--json]
+ *   [--only http,ws,vector,python,inprocess]
  * # --allow-all: Deno reads /proc/<pid>/stat (server CPU) only with all permissions
  * ```
  *
@@ -35,8 +36,16 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     python: { type: "string", default: ".venv/bin/python" },
     json: { type: "boolean", default: false },
+    only: { type: "string", default: "http,ws,vector,python,inprocess" },
   },
 });
+/** The groups of rows to run (`--only`; default all): the full table is the default. */
+const ONLY = new Set(values.only.split(",").map((s) => s.trim()));
+for (const group of ONLY) {
+  if (!["http", "ws", "vector", "python", "inprocess"].includes(group)) {
+    throw new Error(`--only: unknown group ${group} (http, ws, vector, python, inprocess)`);
+  }
+}
 const WINDOW = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const PY = values.python;
@@ -209,6 +218,30 @@ async function cartpole(): Promise<number> {
   return JSON.parse(new TextDecoder().decode(out.stdout)).runs[0].steps_per_second;
 }
 
+/** Starts the bare ceiling (`bare_ceiling.ts`) answering `bodyFile`; resolves its URL once up. */
+function bareServer(bodyFile: string): { url: Promise<string>; process: Deno.ChildProcess } {
+  const process = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", "scripts/server/bare_ceiling.ts", bodyFile],
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = process.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const url = (async () => {
+    let seen = "";
+    while (!/Listening on (http:\/\/[^/]+)/.test(seen)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`bare ceiling did not start: ${seen}`);
+      seen += value;
+    }
+    (async () => {
+      while (!(await reader.read()).done) { /* drain */ }
+    })().catch(() => {});
+    return /Listening on (http:\/\/[^/]+)/.exec(seen)![1];
+  })();
+  return { url, process };
+}
+
 function loadAverage(): string {
   try {
     return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
@@ -222,30 +255,15 @@ if (import.meta.main) {
   const loadBefore = loadAverage();
   const ours = await spawnServer({ ALERT_TRIAGE_MAX_SESSIONS: "64" });
   const oursPid = ours.process.pid;
-  const ref = await spawnReference(PY);
+  const ref = ONLY.has("http") || ONLY.has("ws") ? await spawnReference(PY) : null;
   // A real /step reply, for the bare ceiling's answer size.
   const H: Record<string, string> = { "X-Session-Id": "bench-size" };
   await post(ours.url + "/reset", '{"seed":1,"task_id":"hard"}', H);
   const sample = await post(ours.url + "/step", '{"action":{"decisions":[]}}', H);
   const bodyFile = await Deno.makeTempFile({ suffix: ".json" });
   await Deno.writeTextFile(bodyFile, sample);
-  const bare = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read", "scripts/server/bare_ceiling.ts", bodyFile],
-    cwd: ROOT,
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const bareReader = bare.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!/Listening on (http:\/\/[^/]+)/.test(seen)) {
-    const { value, done } = await bareReader.read();
-    if (done) throw new Error(`bare ceiling did not start: ${seen}`);
-    seen += value;
-  }
-  const bareUrl = /Listening on (http:\/\/[^/]+)/.exec(seen)![1];
-  (async () => {
-    while (!(await bareReader.read()).done) { /* drain */ }
-  })().catch(() => {});
+  const bare = ONLY.has("http") ? bareServer(bodyFile) : null;
+  const bareUrl = bare ? await bare.url : "";
 
   const rows: Row[] = [];
   const row = (transport: string, client: string, server: string, n: number) => {
@@ -259,36 +277,39 @@ if (import.meta.main) {
   const inProcess: number[] = [];
   const cartpoles: number[] = [];
   try {
-    const [oWs, c1] = await oursWs(ours.url);
-    const [rWs, c2] = await refWs(ref.url);
-    closers.push(c1, c2);
-    const vectors: [number, Frame][] = [];
-    for (const n of VECTOR_NS) {
-      const [f, c] = await vectorDeno(ours.url, n);
-      vectors.push([n, f]);
-      closers.push(c);
+    type Case = [string, string, number, Frame, number];
+    const deno: Case[] = [];
+    if (ONLY.has("http")) {
+      deno.push(
+        ["HTTP /step", "alert-triage", 1, oursHttp(ours.url), oursPid],
+        ["HTTP /step", "bare Deno.serve ceiling", 1, bareHttp(bareUrl), bare!.process.pid],
+        ["HTTP /step", "openenv-core echo", 1, refHttp(ref!.url), ref!.pid],
+      );
     }
-    const deno: [string, string, number, Frame, number][] = [
-      ["HTTP /step", "alert-triage", 1, oursHttp(ours.url), oursPid],
-      ["HTTP /step", "bare Deno.serve ceiling", 1, bareHttp(bareUrl), bare.pid],
-      ["HTTP /step", "openenv-core echo", 1, refHttp(ref.url), ref.pid],
-      ["WS lock-step /ws", "alert-triage", 1, oWs, oursPid],
-      ["WS lock-step /ws", "openenv-core echo", 1, rWs, ref.pid],
-      ...vectors.map(([n, f]) =>
-        ["vector WS /ws/vector", "alert-triage", n, f, oursPid] as [
-          string,
-          string,
-          number,
-          Frame,
-          number,
-        ]
-      ),
-    ];
+    if (ONLY.has("ws")) {
+      const [oWs, c1] = await oursWs(ours.url);
+      const [rWs, c2] = await refWs(ref!.url);
+      closers.push(c1, c2);
+      deno.push(
+        ["WS lock-step /ws", "alert-triage", 1, oWs, oursPid],
+        ["WS lock-step /ws", "openenv-core echo", 1, rWs, ref!.pid],
+      );
+    }
+    if (ONLY.has("vector")) {
+      for (const n of VECTOR_NS) {
+        const [f, c] = await vectorDeno(ours.url, n);
+        deno.push(["vector WS /ws/vector", "alert-triage", n, f, oursPid]);
+        closers.push(c);
+      }
+    }
+    const pythonModes = ONLY.has("python")
+      ? ["lockstep", ...VECTOR_NS.map((n) => `vector:${n}`)]
+      : [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const [transport, server, n, frame, pid] of deno) {
         row(transport, "Deno", server, n).windows.push(await timed(frame, pid));
       }
-      for (const mode of ["lockstep", ...VECTOR_NS.map((n) => `vector:${n}`)]) {
+      for (const mode of pythonModes) {
         const [w, p50, p99] = await python(ours.url, mode, oursPid);
         const n = mode === "lockstep" ? 1 : Number(mode.split(":")[1]);
         const r = row(
@@ -300,27 +321,31 @@ if (import.meta.main) {
         r.windows.push(w);
         (r.pythonPercentiles ??= []).push({ p50, p99 });
       }
-      cartpoles.push(await cartpole());
-      inProcess.push(
-        measureStepsPerSecond("hard", "object", { durationMs: WINDOW * 1000, seed: 1 + round })
-          .steps_per_second,
-      );
+      if (ONLY.has("inprocess")) {
+        cartpoles.push(await cartpole());
+        inProcess.push(
+          measureStepsPerSecond("hard", "object", { durationMs: WINDOW * 1000, seed: 1 + round })
+            .steps_per_second,
+        );
+      }
       console.error(`round ${round + 1}/${ROUNDS} done`);
     }
   } finally {
     for (const close of closers) await close().catch(() => {});
     await ours.stop();
-    await ref.stop();
-    bare.kill();
-    await bare.status;
+    await ref?.stop();
+    bare?.process.kill();
+    await bare?.process.status;
     await Deno.remove(bodyFile);
   }
 
   const rate = (r: Row) => median(r.windows.map((w) => w.envSteps / w.seconds));
-  const get = (transport: string, client: string, server: string, n = 1) =>
-    rows.find((r) =>
+  const get = (transport: string, client: string, server: string, n = 1) => {
+    const r = rows.find((r) =>
       r.transport === transport && r.client === client && r.server === server && r.n === n
-    )!;
+    );
+    return r ? rate(r) : NaN; // a row left out by --only
+  };
   const lines: string[] = [];
   lines.push(
     `bench:wire ${started}; ${ROUNDS} interleaved rounds of ${WINDOW} s; load average before ` +
@@ -347,17 +372,19 @@ if (import.meta.main) {
     );
   }
   const cp = median(cartpoles), ip = median(inProcess);
-  lines.push(
-    `| in-process object API (hard, random) | Deno | (none) | 1 | ${f0(ip)} | | | | |`,
-    `| in-process CartPole-v1 (benchmark_step) | Python | (none) | 1 | ${f0(cp)} | | | | |`,
-  );
-  const httpOurs = rate(get("HTTP /step", "Deno", "alert-triage"));
-  const httpBare = rate(get("HTTP /step", "Deno", "bare Deno.serve ceiling"));
-  const wsOurs = rate(get("WS lock-step /ws", "Deno", "alert-triage"));
-  const wsRef = rate(get("WS lock-step /ws", "Deno", "openenv-core echo"));
-  const py64 = rate(get("vector WS /ws/vector", "Python", "alert-triage", 64));
-  const pyLock = rate(get("WS lock-step /ws", "Python", "alert-triage"));
-  const deno256 = rate(get("vector WS /ws/vector", "Deno", "alert-triage", 256));
+  if (ONLY.has("inprocess")) {
+    lines.push(
+      `| in-process object API (hard, random) | Deno | (none) | 1 | ${f0(ip)} | | | | |`,
+      `| in-process CartPole-v1 (benchmark_step) | Python | (none) | 1 | ${f0(cp)} | | | | |`,
+    );
+  }
+  const httpOurs = get("HTTP /step", "Deno", "alert-triage");
+  const httpBare = get("HTTP /step", "Deno", "bare Deno.serve ceiling");
+  const wsOurs = get("WS lock-step /ws", "Deno", "alert-triage");
+  const wsRef = get("WS lock-step /ws", "Deno", "openenv-core echo");
+  const py64 = get("vector WS /ws/vector", "Python", "alert-triage", 64);
+  const pyLock = get("WS lock-step /ws", "Python", "alert-triage");
+  const deno256 = get("vector WS /ws/vector", "Deno", "alert-triage", 256);
   lines.push(
     "",
     `Targets: vector Python N=64 ${f0(py64)} env-steps/s (>= 100,000), ` +

@@ -45,7 +45,10 @@ export const AGENT_HEADER = "X-Agent-Name";
 /** The session id a request names, or undefined; 422 if malformed or contradictory. */
 export function requestedSessionId(request: Request, bodyId?: string): string | undefined {
   const header = request.headers.get(SESSION_HEADER) ?? undefined;
-  const query = new URL(request.url).searchParams.get("session_id") ?? undefined;
+  // a URL without `?` has no query: no URL to parse (the common case)
+  const query = request.url.includes("?")
+    ? new URL(request.url).searchParams.get("session_id") ?? undefined
+    : undefined;
   const given: [string, Loc][] = [];
   if (header !== undefined) given.push([header, ["header", "x-session-id"]]);
   if (bodyId !== undefined) given.push([bodyId, ["body", "session_id"]]);
