@@ -1,8 +1,11 @@
 /**
  * `deno task bench:wire`: every transport of the server in one run, one table.
  *
- * Rows: HTTP `POST /step` (ours, a bare `Deno.serve` ceiling that parses the same request and
- * answers a same-size JSON body, and the openenv-core 0.3.0 echo reference), WebSocket
+ * Rows: HTTP `POST /step` (ours; a bare `Deno.serve` ceiling that parses the same requests and
+ * answers the same JSON bodies, replaying a recorded conversation of 64 episodes, resets
+ * included, played by the same client; the same ceiling answering the first step's reply to
+ * every request, the ceiling of the earlier runs, whose replies are half the average size; and
+ * the openenv-core 0.3.0 echo reference), WebSocket
  * lock-step (`/ws`: ours and the reference), the vectorised protocol (`/ws/vector`) at
  * N = 1, 16, 64, 256 from Deno (`RemoteVectorEnv`, raw frames) and from Python (the Gymnasium
  * `AlertTriageVectorEnv`, encoding included), the Python lock-step Gymnasium env over `/ws`,
@@ -128,6 +131,30 @@ function oursHttp(url: string): Frame {
     done = JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}', H)).done;
     return 1;
   };
+}
+
+/** The bare ceiling answering the recorded replies (see `bare_ceiling.ts`). */
+const BARE = "bare Deno.serve ceiling";
+/** The bare ceiling answering the first step's reply to every request (the ceiling before). */
+const BARE_FIXED = "bare ceiling, one fixed reply";
+/** Episodes recorded for the bare ceiling (seeds 0..RECORDED-1, as the HTTP row plays them). */
+const RECORDED = 64;
+
+/** The replies of RECORDED episodes played like {@link oursHttp} plays them (parsed). */
+async function recordEpisodes(url: string): Promise<{ reset: unknown; steps: unknown[] }[]> {
+  const H: Record<string, string> = { "X-Session-Id": "bench-record" };
+  const episodes = [];
+  for (let seed = 0; seed < RECORDED; seed++) {
+    const reset = JSON.parse(await post(url + "/reset", `{"seed":${seed},"task_id":"hard"}`, H));
+    const steps = [];
+    for (let done = false; !done;) {
+      const reply = JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}', H));
+      steps.push(reply);
+      done = reply.done;
+    }
+    episodes.push({ reset, steps });
+  }
+  return episodes;
 }
 
 function bareHttp(url: string): Frame {
@@ -256,14 +283,19 @@ if (import.meta.main) {
   const ours = await spawnServer({ ALERT_TRIAGE_MAX_SESSIONS: "64" });
   const oursPid = ours.process.pid;
   const ref = ONLY.has("http") || ONLY.has("ws") ? await spawnReference(PY) : null;
-  // A real /step reply, for the bare ceiling's answer size.
-  const H: Record<string, string> = { "X-Session-Id": "bench-size" };
-  await post(ours.url + "/reset", '{"seed":1,"task_id":"hard"}', H);
-  const sample = await post(ours.url + "/step", '{"action":{"decisions":[]}}', H);
-  const bodyFile = await Deno.makeTempFile({ suffix: ".json" });
-  await Deno.writeTextFile(bodyFile, sample);
-  const bare = ONLY.has("http") ? bareServer(bodyFile) : null;
+  // Real replies for the bare ceilings: the conversation of RECORDED episodes played as the
+  // HTTP row plays them (the same bytes), and the first step's reply alone (the ceiling before).
+  const episodes = ONLY.has("http") ? await recordEpisodes(ours.url) : [];
+  const fixed = [{ reset: episodes[0]?.reset, steps: [episodes[0]?.steps[0]] }];
+  const bodyFiles = await Promise.all([episodes, fixed].map(async (recording) => {
+    const file = await Deno.makeTempFile({ suffix: ".json" });
+    await Deno.writeTextFile(file, JSON.stringify(recording));
+    return file;
+  }));
+  const bare = ONLY.has("http") ? bareServer(bodyFiles[0]) : null;
+  const bareFixed = ONLY.has("http") ? bareServer(bodyFiles[1]) : null;
   const bareUrl = bare ? await bare.url : "";
+  const bareFixedUrl = bareFixed ? await bareFixed.url : "";
 
   const rows: Row[] = [];
   const row = (transport: string, client: string, server: string, n: number) => {
@@ -282,7 +314,8 @@ if (import.meta.main) {
     if (ONLY.has("http")) {
       deno.push(
         ["HTTP /step", "alert-triage", 1, oursHttp(ours.url), oursPid],
-        ["HTTP /step", "bare Deno.serve ceiling", 1, bareHttp(bareUrl), bare!.process.pid],
+        ["HTTP /step", BARE, 1, oursHttp(bareUrl), bare!.process.pid],
+        ["HTTP /step", BARE_FIXED, 1, bareHttp(bareFixedUrl), bareFixed!.process.pid],
         ["HTTP /step", "openenv-core echo", 1, refHttp(ref!.url), ref!.pid],
       );
     }
@@ -334,9 +367,11 @@ if (import.meta.main) {
     for (const close of closers) await close().catch(() => {});
     await ours.stop();
     await ref?.stop();
-    bare?.process.kill();
-    await bare?.process.status;
-    await Deno.remove(bodyFile);
+    for (const b of [bare, bareFixed]) {
+      b?.process.kill();
+      await b?.process.status;
+    }
+    for (const file of bodyFiles) await Deno.remove(file);
   }
 
   const rate = (r: Row) => median(r.windows.map((w) => w.envSteps / w.seconds));
@@ -379,7 +414,8 @@ if (import.meta.main) {
     );
   }
   const httpOurs = get("HTTP /step", "Deno", "alert-triage");
-  const httpBare = get("HTTP /step", "Deno", "bare Deno.serve ceiling");
+  const httpBare = get("HTTP /step", "Deno", BARE);
+  const httpBareFixed = get("HTTP /step", "Deno", BARE_FIXED);
   const wsOurs = get("WS lock-step /ws", "Deno", "alert-triage");
   const wsRef = get("WS lock-step /ws", "Deno", "openenv-core echo");
   const py64 = get("vector WS /ws/vector", "Python", "alert-triage", 64);
@@ -391,7 +427,8 @@ if (import.meta.main) {
       `${(py64 / pyLock).toFixed(1)}x the Python lock-step client (>= 20x); ` +
       `vector Deno N=256 ${f0(deno256)} (>= 500,000); ` +
       `in-process ${(ip / cp).toFixed(1)}x CartPole (>= 10x, 5x at minimum); ` +
-      `HTTP /step ${(100 * httpOurs / httpBare).toFixed(0)}% of the bare ceiling (>= 70%); ` +
+      `HTTP /step ${(100 * httpOurs / httpBare).toFixed(0)}% of the bare ceiling (>= 70%; ` +
+      `${(100 * httpOurs / httpBareFixed).toFixed(0)}% of the one-fixed-reply ceiling); ` +
       `WS lock-step ${(wsOurs / wsRef).toFixed(1)}x the openenv-core echo server (>= 5x).`,
   );
   if (values.json) console.log(JSON.stringify({ started, rows, cartpoles, inProcess }));

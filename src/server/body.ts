@@ -101,17 +101,18 @@ function readSmall(request: Request, timeoutMs: number): Promise<Uint8Array> {
  * rest; a declared `Content-Length` above it is refused before reading anything) and within
  * `timeoutMs` (408 for a client that sends too slowly). Nothing is reserved from the declared
  * length: memory grows only with the bytes that actually arrived. Both errors ask the HTTP
- * layer to close the connection.
+ * layer to close the connection. `declared` is the request's `Content-Length` header (given by a
+ * caller that already read it).
  */
 export async function readBodyLimited(
   request: Request,
   maxBytes: number,
   timeoutMs: number,
+  declared: string | null = request.headers.get("content-length"),
 ): Promise<Uint8Array> {
   const close = { Connection: "close" };
   const tooLarge = () =>
     new HttpError(413, `Request body larger than ${maxBytes} bytes`, "payload_too_large", close);
-  const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
   if (declared !== null && /^\d{1,5}$/.test(declared) && Number(declared) <= READ_CHUNK) {
     // At most one chunk's worth can be reserved. `request.body` is not touched: reading it

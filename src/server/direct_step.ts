@@ -58,9 +58,11 @@ export function directStep(
     request: Request,
     info: Deno.ServeHandlerInfo | undefined,
     reset: boolean,
+    length: string,
   ): Promise<Response> => {
     try {
-      const body = parseJsonBytes(await readBodyLimited(request, maxBodyBytes, bodyTimeoutMs));
+      const bytes = await readBodyLimited(request, maxBodyBytes, bodyTimeoutMs, length);
+      const body = parseJsonBytes(bytes);
       return reset
         ? await resetResponse(body, request, info, store)
         : stepResponse(body, request, info, store, openenvResult);
@@ -79,6 +81,6 @@ export function directStep(
     if (length === null || !/^\d{1,10}$/.test(length) || Number(length) > maxBodyBytes) {
       return null;
     }
-    return answer(request, info, reset);
+    return answer(request, info, reset, length);
   };
 }

@@ -91,12 +91,17 @@ export function clientAddress(env: unknown): string {
   return addr?.hostname ?? addr?.path ?? "";
 }
 
-/** The session id (body's or the request's), token and client address of a request. */
+/**
+ * The session id (body's or the request's), token and client address of a request. The
+ * address is read only if asked for (only a request that creates a session needs it).
+ */
 export function sessionRequest(request: Request, env: unknown, bodyId?: string): SessionRequest {
   return {
     id: requestedSessionId(request, bodyId),
     token: requestToken(request),
-    client: clientAddress(env),
+    get client() {
+      return clientAddress(env);
+    },
   };
 }
 
@@ -116,17 +121,18 @@ export interface SessionRequest {
  */
 export function sessionForReset(
   store: SessionStore,
-  { id = DEFAULT_SESSION_ID, token, client = "" }: SessionRequest = {},
+  target: SessionRequest = {},
 ): { session: Session; created: boolean } {
+  const id = target.id ?? DEFAULT_SESSION_ID;
   const session = store.get(id);
   if (session) {
     if (session.transport !== "http") {
       throw new HttpError(409, `Session ${id} belongs to a WebSocket connection`, "conflict");
     }
-    return { session: owned(store, session, token), created: false };
+    return { session: owned(store, session, target.token), created: false };
   }
   try {
-    return { session: store.create("http", id, client), created: true };
+    return { session: store.create("http", id, target.client ?? ""), created: true };
   } catch (err) {
     capacity(err);
   }
@@ -138,10 +144,15 @@ export function sessionForReset(
  */
 export function sessionForUse(
   store: SessionStore,
-  { id, token, client }: SessionRequest = {},
+  target: SessionRequest = {},
 ): Session {
+  const { id, token } = target;
   if (id === undefined || id === DEFAULT_SESSION_ID) {
-    return sessionForReset(store, { client }).session;
+    return sessionForReset(store, {
+      get client() {
+        return target.client;
+      },
+    }).session;
   }
   const session = store.get(id);
   if (!session || session.transport !== "http") {

@@ -1,19 +1,21 @@
-// The step body's fast path (`plainStepBody` in `src/server/request_schemas.ts`) against the zod
-// schema (`zodStepBody`): whatever the fast path accepts, zod accepts with the same action (keys
-// and values) and the same session id; what it leaves, `parseStepBody` answers as zod does.
+// The fast paths of the step and reset bodies (`src/server/request_schemas.ts`) against the zod
+// schemas alone: whatever a fast path accepts, zod accepts with the same result (the same
+// action, keys and values, and session id; the same reset parameters); what it leaves is
+// answered as zod answers it, errors included.
 import { deepEqual, equal, ok } from "node:assert/strict";
 import fc from "fast-check";
 import {
+  parseResetBody,
   parseStepBody,
   plainStepBody,
   type StepBody,
+  zodResetBody,
   zodStepBody,
 } from "../../src/server/request_schemas.ts";
 
-function outcome(parse: (body: unknown) => StepBody, body: unknown): unknown {
+function outcome(parse: (body: unknown) => StepBody | object, body: unknown): unknown {
   try {
-    const { action, session_id } = parse(body);
-    return { ok: true, action, session_id };
+    return { ok: true, result: parse(body) };
   } catch (err) {
     return { ok: false, err: JSON.stringify(err) + String(err) };
   }
@@ -69,4 +71,38 @@ Deno.test("plainStepBody takes the common bodies and leaves the odd ones to zod"
   // zod's answer for a body with `__proto__` keys is what parseStepBody gives
   const odd = JSON.parse('{"action":{"decisions":[],"__proto__":1}}');
   deepEqual(outcome(parseStepBody, odd), outcome(zodStepBody, odd));
+});
+
+const text = (max: number) =>
+  fc.oneof(
+    fc.string({ maxLength: 4 }),
+    fc.string({ minLength: max - 1, maxLength: max + 1 }),
+    fc.constantFrom("é".repeat(max), "😀".repeat(max / 2), "😀".repeat(max / 2 + 1), null, 1),
+  );
+const seed = fc.oneof(
+  fc.integer({ min: -3, max: 1e9 }),
+  fc.constantFrom(0, -0, 1.5, NaN, Number.MAX_SAFE_INTEGER, 2 ** 53, -1, null, "12", "x", true),
+);
+const resetBody: fc.Arbitrary<unknown> = fc.oneof(
+  fc.record({ seed, task_id: text(64), episode_id: text(255) }, { requiredKeys: [] }),
+  fc.record({ seed, task_id: fc.constantFrom("easy", "hard", "nope") }),
+  fc.record({ seed, agent: text(64) }, { requiredKeys: [] }),
+  fc.record({ seed, session_id: fc.constantFrom("s", "bad id!") }),
+  fc.record({ seed, source: fc.constantFrom("synthetic", "replay", "x", null) }),
+  fc.record({ seed, extra: fc.jsonValue() }),
+  fc.jsonValue(),
+  fc.constantFrom(undefined, null, [], {}, JSON.parse('{"__proto__":{"seed":1}}')),
+);
+
+Deno.test("the reset body's fast path answers exactly what zod answers", () => {
+  fc.assert(
+    fc.property(resetBody, (b) => {
+      deepEqual(outcome(parseResetBody, b), outcome(zodResetBody, b));
+    }),
+    { numRuns: 3000, seed: 14 },
+  );
+  deepEqual(
+    parseResetBody({ seed: 3, task_id: "hard" }),
+    zodResetBody({ seed: 3, task_id: "hard" }),
+  );
 });
