@@ -145,3 +145,62 @@ Deno.test("direct /step leaves oversized and chunked bodies to the router's body
     app.close();
   }
 });
+
+/** Sends one raw HTTP/1.1 request and reads the whole response (head and `Content-Length` body). */
+async function rawExchange(port: number, path: string, body: string, extra = ""): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    const bytes = new TextEncoder().encode(body);
+    await conn.write(new TextEncoder().encode(
+      `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${bytes.length}\r\n${extra}\r\n`,
+    ));
+    await conn.write(bytes);
+    let text = "";
+    const buf = new Uint8Array(65536);
+    for (;;) {
+      const end = text.indexOf("\r\n\r\n");
+      const length = /content-length: (\d+)/i.exec(text)?.[1];
+      if (end >= 0 && length !== undefined && text.length >= end + 4 + Number(length)) break;
+      const n = await conn.read(buf);
+      if (n === null) break;
+      text += new TextDecoder().decode(buf.subarray(0, n));
+    }
+    return text
+      .replace(/^date: .*$/gim, "date: (now)")
+      .replace(/^(x-session-token: ).*$/gim, "$1(secret)");
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test("direct /step and /reset put the routes' exact bytes on the wire", async () => {
+  const direct = createApp({ maxSessions: 4 });
+  const routed = createApp({ maxSessions: 4 });
+  const a = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, direct.fetch);
+  const b = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, routed.app.fetch);
+  try {
+    const exchanges: [string, string, string?][] = [
+      ["/step", '{"action":{"decisions":[]}}'],
+      ["/reset", '{"seed":3,"task_id":"hard"}'],
+      ["/step", '{"action":{"decisions":[]}}'],
+      ["/step", '{"action":{"decisions":"x"}}'],
+      ["/step", "{"],
+      ["/reset", '{"seed":-1}'],
+      ["/reset", '{"seed":5}', "X-Session-Id: wire\r\n"],
+      ["/step", '{"action":{"decisions":[]}}', "X-Session-Id: wire\r\n"],
+      ["/step", '{"action":{"decisions":[]}}', "X-Session-Id: ghost\r\n"],
+    ];
+    for (const [path, body, extra] of exchanges) {
+      const got = await rawExchange(a.addr.port, path, body, extra);
+      const want = await rawExchange(b.addr.port, path, body, extra);
+      assert.equal(got, want, `${path} ${body}`);
+      assert.match(got, /^HTTP\/1\.1 \d{3} /);
+    }
+  } finally {
+    await a.shutdown();
+    await b.shutdown();
+    direct.close();
+    routed.close();
+  }
+});
