@@ -92,17 +92,12 @@ export function clientAddress(env: unknown): string {
 }
 
 /**
- * The session id (body's or the request's), token and client address of a request. The
- * address is read only if asked for (only a request that creates a session needs it).
+ * The session id (body's or the request's), token and connection of a request. The client's
+ * address is read from the connection only when a session is created (see
+ * {@link requestClient}).
  */
 export function sessionRequest(request: Request, env: unknown, bodyId?: string): SessionRequest {
-  return {
-    id: requestedSessionId(request, bodyId),
-    token: requestToken(request),
-    get client() {
-      return clientAddress(env);
-    },
-  };
+  return { id: requestedSessionId(request, bodyId), token: requestToken(request), env };
 }
 
 /** A request's session id, token and client address. */
@@ -113,6 +108,13 @@ export interface SessionRequest {
   token?: string;
   /** The client's address (the per-client cap's key). */
   client?: string;
+  /** The connection info (`Deno.ServeHandlerInfo`), the address's source when `client` is not given. */
+  env?: unknown;
+}
+
+/** The client address of a session request: `client`, else the connection's, else `""`. */
+export function requestClient(target: SessionRequest): string {
+  return target.client ?? clientAddress(target.env);
 }
 
 /**
@@ -132,7 +134,7 @@ export function sessionForReset(
     return { session: owned(store, session, target.token), created: false };
   }
   try {
-    return { session: store.create("http", id, target.client ?? ""), created: true };
+    return { session: store.create("http", id, requestClient(target)), created: true };
   } catch (err) {
     capacity(err);
   }
@@ -148,11 +150,7 @@ export function sessionForUse(
 ): Session {
   const { id, token } = target;
   if (id === undefined || id === DEFAULT_SESSION_ID) {
-    return sessionForReset(store, {
-      get client() {
-        return target.client;
-      },
-    }).session;
+    return sessionForReset(store, { client: target.client, env: target.env }).session;
   }
   const session = store.get(id);
   if (!session || session.transport !== "http") {
