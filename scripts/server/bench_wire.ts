@@ -30,7 +30,22 @@ import { RemoteVectorEnv } from "../../src/learn/remote_vector_env.ts";
 import { measureStepsPerSecond } from "../../src/eval/throughput.ts";
 import { Rng } from "../../src/rng.ts";
 import { spawnServer } from "./spawn.ts";
-import { LeanSocket, spawnReference } from "./bench_ws.ts";
+import { spawnReference } from "./bench_ws.ts";
+import {
+  BARE,
+  BARE_FIXED,
+  bareHttp,
+  bareServer,
+  cpuSeconds,
+  type Frame,
+  oursHttp,
+  oursWs,
+  recordEpisodes,
+  refHttp,
+  refWs,
+  timed,
+  type Window,
+} from "./wire_frames.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -55,14 +70,6 @@ const PY = values.python;
 const ROOT = new URL("../../", import.meta.url).pathname;
 const VECTOR_NS = [1, 16, 64, 256];
 
-/** One measured window. */
-interface Window {
-  envSteps: number;
-  seconds: number;
-  frameMs: number[];
-  serverCpu: number;
-}
-
 /** A row of the table, accumulated over the rounds. */
 interface Row {
   transport: string;
@@ -73,127 +80,11 @@ interface Row {
   pythonPercentiles?: { p50: number; p99: number }[];
 }
 
-const ticks = 100; // USER_HZ
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / ticks;
-  } catch {
-    return NaN;
-  }
-}
-
-type Frame = () => Promise<number>; // one frame; resolves to the env-steps it carried
-
-async function timed(frame: Frame, pid: number): Promise<Window> {
-  for (let i = 0; i < 30; i++) await frame();
-  const frameMs: number[] = [];
-  let envSteps = 0;
-  const cpu0 = cpuSeconds(pid);
-  const t0 = performance.now();
-  const end = t0 + WINDOW * 1000;
-  for (;;) {
-    const a = performance.now();
-    if (a >= end) break;
-    envSteps += await frame();
-    frameMs.push(performance.now() - a);
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  return { envSteps, seconds, frameMs, serverCpu: cpuSeconds(pid) - cpu0 };
-}
-
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 };
 const median = (xs: number[]) => quantile(xs, 0.5);
-
-async function post(url: string, body: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body,
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text}`);
-  // A reset that creates a named session answers its secret: keep it for the next calls.
-  const token = res.headers.get("x-session-token");
-  if (token) headers["X-Session-Token"] = token;
-  return text;
-}
-
-function oursHttp(url: string): Frame {
-  let done = true, seed = 0;
-  const H: Record<string, string> = { "X-Session-Id": "bench-wire" };
-  return async () => {
-    if (done) await post(url + "/reset", `{"seed":${seed++},"task_id":"hard"}`, H);
-    done = JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}', H)).done;
-    return 1;
-  };
-}
-
-/** The bare ceiling answering the recorded replies (see `bare_ceiling.ts`). */
-const BARE = "bare Deno.serve ceiling";
-/** The bare ceiling answering the first step's reply to every request (the ceiling before). */
-const BARE_FIXED = "bare ceiling, one fixed reply";
-/** Episodes recorded for the bare ceiling (seeds 0..RECORDED-1, as the HTTP row plays them). */
-const RECORDED = 64;
-
-/** The replies of RECORDED episodes played like {@link oursHttp} plays them (parsed). */
-async function recordEpisodes(url: string): Promise<{ reset: unknown; steps: unknown[] }[]> {
-  const H: Record<string, string> = { "X-Session-Id": "bench-record" };
-  const episodes = [];
-  for (let seed = 0; seed < RECORDED; seed++) {
-    const reset = JSON.parse(await post(url + "/reset", `{"seed":${seed},"task_id":"hard"}`, H));
-    const steps = [];
-    for (let done = false; !done;) {
-      const reply = JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}', H));
-      steps.push(reply);
-      done = reply.done;
-    }
-    episodes.push({ reset, steps });
-  }
-  return episodes;
-}
-
-function bareHttp(url: string): Frame {
-  return async () => {
-    JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}'));
-    return 1;
-  };
-}
-
-function refHttp(url: string): Frame {
-  return async () => {
-    JSON.parse(await post(url + "/step", '{"action":{"message":"hello"}}'));
-    return 1;
-  };
-}
-
-async function oursWs(url: string): Promise<[Frame, () => Promise<void>]> {
-  const ws = await LeanSocket.open(url.replace(/^http/, "ws") + "/ws");
-  let done = true, seed = 0;
-  const frame = async () => {
-    if (done) await ws.request({ type: "reset", data: { seed: seed++, task_id: "hard" } });
-    const r = await ws.request({ type: "step", data: { decisions: [] } });
-    if (r.type !== "observation") throw new Error(JSON.stringify(r));
-    done = r.data.done;
-    return 1;
-  };
-  return [frame, () => ws.close()];
-}
-
-async function refWs(url: string): Promise<[Frame, () => Promise<void>]> {
-  const ws = await LeanSocket.open(url.replace(/^http/, "ws") + "/ws");
-  await ws.request({ type: "reset", data: {} });
-  const frame = async () => {
-    const r = await ws.request({ type: "step", data: { message: "hello" } });
-    if (r.type !== "observation") throw new Error(JSON.stringify(r));
-    return 1;
-  };
-  return [frame, () => ws.close()];
-}
 
 async function vectorDeno(url: string, n: number): Promise<[Frame, () => Promise<void>]> {
   const vec = await RemoteVectorEnv.connect(url, {
@@ -243,30 +134,6 @@ async function cartpole(): Promise<number> {
   }).output();
   if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
   return JSON.parse(new TextDecoder().decode(out.stdout)).runs[0].steps_per_second;
-}
-
-/** Starts the bare ceiling (`bare_ceiling.ts`) answering `bodyFile`; resolves its URL once up. */
-function bareServer(bodyFile: string): { url: Promise<string>; process: Deno.ChildProcess } {
-  const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read", "scripts/server/bare_ceiling.ts", bodyFile],
-    cwd: ROOT,
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = process.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  const url = (async () => {
-    let seen = "";
-    while (!/Listening on (http:\/\/[^/]+)/.test(seen)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`bare ceiling did not start: ${seen}`);
-      seen += value;
-    }
-    (async () => {
-      while (!(await reader.read()).done) { /* drain */ }
-    })().catch(() => {});
-    return /Listening on (http:\/\/[^/]+)/.exec(seen)![1];
-  })();
-  return { url, process };
 }
 
 function loadAverage(): string {
@@ -340,7 +207,7 @@ if (import.meta.main) {
       : [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const [transport, server, n, frame, pid] of deno) {
-        row(transport, "Deno", server, n).windows.push(await timed(frame, pid));
+        row(transport, "Deno", server, n).windows.push(await timed(frame, pid, WINDOW));
       }
       for (const mode of pythonModes) {
         const [w, p50, p99] = await python(ours.url, mode, oursPid);
