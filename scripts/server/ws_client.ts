@@ -77,7 +77,7 @@ export class WsClient {
    */
   static async connectNoDelay(url: string): Promise<WsClient> {
     const raw = await NoDelaySocket.connect(url);
-    let state: number = WebSocket.OPEN;
+    let state: WebSocket["readyState"] = WebSocket.OPEN;
     const socket = {
       get readyState() {
         return state;
