@@ -8,6 +8,8 @@
  * expires every deadline that is due and re-arms for the next. Each deadline still expires at
  * its own time (the timer's precision), never early.
  *
+ * Settled deadlines behind a pending one stay queued until it settles or expires (so the queue
+ * holds at most the deadlines set within one deadline length: a few small objects per request).
  * The timer is left armed when the queue empties (clearing and re-arming it per request is what
  * this saves); when it fires on an empty queue it does nothing and is not re-armed. It is
  * unref'd: it never keeps a process alive by itself (a pending read has a connection, or a
@@ -32,8 +34,8 @@ export interface Deadline {
   readonly at: number;
   /** Settled: done in time, or expired. */
   settled: boolean;
-  /** Called once if it falls due before it is settled. */
-  readonly onExpiry: () => void;
+  /** Called once if it falls due before it is settled (dropped once settled). */
+  onExpiry: (() => void) | null;
 }
 
 /** Deadlines of one length, on one timer (see the module doc). */
@@ -67,6 +69,7 @@ export class DeadlineQueue {
   /** Settles a deadline (done in time): its callback will not run. */
   settle(d: Deadline): void {
     d.settled = true;
+    d.onExpiry = null; // nothing it refers to outlives the read while it waits in the queue
     this.#dropSettled();
   }
 
@@ -98,8 +101,10 @@ export class DeadlineQueue {
       const d = items[this.#head];
       if (!d.settled) {
         if (d.at > now) break;
+        const onExpiry = d.onExpiry;
         d.settled = true;
-        d.onExpiry();
+        d.onExpiry = null;
+        onExpiry?.();
       }
       this.#head++;
     }
