@@ -1,8 +1,11 @@
 /**
  * `deno task bench:wire`: every transport of the server in one run, one table.
  *
- * Rows: HTTP `POST /step` (ours, a bare `Deno.serve` ceiling that parses the same request and
- * answers a same-size JSON body, and the openenv-core 0.3.0 echo reference), WebSocket
+ * Rows: HTTP `POST /step` (ours; a bare `Deno.serve` ceiling that parses the same requests and
+ * answers the same JSON bodies, replaying a recorded conversation of 64 episodes, resets
+ * included, played by the same client; the same ceiling answering the first step's reply to
+ * every request, the ceiling of the earlier runs, whose replies are half the average size; and
+ * the openenv-core 0.3.0 echo reference), WebSocket
  * lock-step (`/ws`: ours and the reference), the vectorised protocol (`/ws/vector`) at
  * N = 1, 16, 64, 256 from Deno (`RemoteVectorEnv`, raw frames) and from Python (the Gymnasium
  * `AlertTriageVectorEnv`, encoding included), the Python lock-step Gymnasium env over `/ws`,
@@ -11,14 +14,14 @@
  * env-steps/s (median over interleaved rounds), N / p50 frame time (the rate without the
  * stalls other processes cause: a contention check), p50/p99 milliseconds per frame (all rounds),
  * and the server's CPU time per env-step (from `/proc/<pid>/stat` of the server process,
- * 10 ms ticks summed over all rounds), and the client's (Deno rows: this process, from
+ * 10 ms ticks summed over all rounds) and the client's (Deno rows: this process, from
  * `/proc/self/stat`; Python rows: the client's `time.process_time`). Every server is a separate
  * process; the load of the machine is printed (it is shared: compare rows of the same run, not
- * across runs). `--only vector` runs only the vector rows and the Python lock-step row they are
- * compared with (no reference server, no HTTP, no in-process rows).
+ * across runs).
  *
  * ```sh
- * deno task bench:wire [--seconds 2] [--rounds 3] [--python .venv/bin/python] [--only vector] [--json]
+ * deno task bench:wire [--seconds 2] [--rounds 3] [--python .venv/bin/python] [--json]
+ *   [--only http,ws,vector,python,inprocess]
  * # --allow-all: Deno reads /proc/<pid>/stat (server CPU) only with all permissions
  * ```
  *
@@ -29,7 +32,22 @@ import { RemoteVectorEnv } from "../../src/learn/remote_vector_env.ts";
 import { measureStepsPerSecond } from "../../src/eval/throughput.ts";
 import { Rng } from "../../src/rng.ts";
 import { spawnServer } from "./spawn.ts";
-import { LeanSocket, spawnReference } from "./bench_ws.ts";
+import { spawnReference } from "./bench_ws.ts";
+import {
+  BARE,
+  BARE_FIXED,
+  bareHttp,
+  bareServer,
+  cpuSeconds,
+  type Frame,
+  oursHttp,
+  oursWs,
+  recordEpisodes,
+  refHttp,
+  refWs,
+  timed,
+  type Window,
+} from "./wire_frames.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -38,27 +56,21 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     python: { type: "string", default: ".venv/bin/python" },
     json: { type: "boolean", default: false },
-    only: { type: "string", default: "" },
+    only: { type: "string", default: "http,ws,vector,python,inprocess" },
   },
 });
-if (values.only !== "" && values.only !== "vector") {
-  throw new Error(`--only takes "vector", got ${values.only}`);
+/** The groups of rows to run (`--only`; default all): the full table is the default. */
+const ONLY = new Set(values.only.split(",").map((s) => s.trim()));
+for (const group of ONLY) {
+  if (!["http", "ws", "vector", "python", "inprocess"].includes(group)) {
+    throw new Error(`--only: unknown group ${group} (http, ws, vector, python, inprocess)`);
+  }
 }
-const ONLY_VECTOR = values.only === "vector";
 const WINDOW = Number(values.seconds);
 const ROUNDS = Number(values.rounds);
 const PY = values.python;
 const ROOT = new URL("../../", import.meta.url).pathname;
 const VECTOR_NS = [1, 16, 64, 256];
-
-/** One measured window. */
-interface Window {
-  envSteps: number;
-  seconds: number;
-  frameMs: number[];
-  serverCpu: number;
-  clientCpu: number;
-}
 
 /** A row of the table, accumulated over the rounds. */
 interface Row {
@@ -70,109 +82,11 @@ interface Row {
   pythonPercentiles?: { p50: number; p99: number }[];
 }
 
-const ticks = 100; // USER_HZ
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / ticks;
-  } catch {
-    return NaN;
-  }
-}
-
-type Frame = () => Promise<number>; // one frame; resolves to the env-steps it carried
-
-async function timed(frame: Frame, pid: number): Promise<Window> {
-  for (let i = 0; i < 30; i++) await frame();
-  const frameMs: number[] = [];
-  let envSteps = 0;
-  const cpu0 = cpuSeconds(pid), client0 = cpuSeconds(Deno.pid);
-  const t0 = performance.now();
-  const end = t0 + WINDOW * 1000;
-  for (;;) {
-    const a = performance.now();
-    if (a >= end) break;
-    envSteps += await frame();
-    frameMs.push(performance.now() - a);
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  return {
-    envSteps,
-    seconds,
-    frameMs,
-    serverCpu: cpuSeconds(pid) - cpu0,
-    clientCpu: cpuSeconds(Deno.pid) - client0,
-  };
-}
-
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 };
 const median = (xs: number[]) => quantile(xs, 0.5);
-
-async function post(url: string, body: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body,
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text}`);
-  // A reset that creates a named session answers its secret: keep it for the next calls.
-  const token = res.headers.get("x-session-token");
-  if (token) headers["X-Session-Token"] = token;
-  return text;
-}
-
-function oursHttp(url: string): Frame {
-  let done = true, seed = 0;
-  const H: Record<string, string> = { "X-Session-Id": "bench-wire" };
-  return async () => {
-    if (done) await post(url + "/reset", `{"seed":${seed++},"task_id":"hard"}`, H);
-    done = JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}', H)).done;
-    return 1;
-  };
-}
-
-function bareHttp(url: string): Frame {
-  return async () => {
-    JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}'));
-    return 1;
-  };
-}
-
-function refHttp(url: string): Frame {
-  return async () => {
-    JSON.parse(await post(url + "/step", '{"action":{"message":"hello"}}'));
-    return 1;
-  };
-}
-
-async function oursWs(url: string): Promise<[Frame, () => Promise<void>]> {
-  const ws = await LeanSocket.open(url.replace(/^http/, "ws") + "/ws");
-  let done = true, seed = 0;
-  const frame = async () => {
-    if (done) await ws.request({ type: "reset", data: { seed: seed++, task_id: "hard" } });
-    const r = await ws.request({ type: "step", data: { decisions: [] } });
-    if (r.type !== "observation") throw new Error(JSON.stringify(r));
-    done = r.data.done;
-    return 1;
-  };
-  return [frame, () => ws.close()];
-}
-
-async function refWs(url: string): Promise<[Frame, () => Promise<void>]> {
-  const ws = await LeanSocket.open(url.replace(/^http/, "ws") + "/ws");
-  await ws.request({ type: "reset", data: {} });
-  const frame = async () => {
-    const r = await ws.request({ type: "step", data: { message: "hello" } });
-    if (r.type !== "observation") throw new Error(JSON.stringify(r));
-    return 1;
-  };
-  return [frame, () => ws.close()];
-}
 
 async function vectorDeno(url: string, n: number): Promise<[Frame, () => Promise<void>]> {
   const vec = await RemoteVectorEnv.connect(url, {
@@ -208,14 +122,13 @@ async function python(url: string, mode: string, pid: number): Promise<[Window, 
   }).output();
   if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
   const r = JSON.parse(new TextDecoder().decode(out.stdout));
-  const w = {
+  const w: Window = {
     envSteps: r.env_steps,
     seconds: r.seconds,
     frameMs: [],
-    serverCpu: 0,
+    serverCpu: cpuSeconds(pid) - cpu0,
     clientCpu: r.client_cpu_s,
   };
-  w.serverCpu = cpuSeconds(pid) - cpu0;
   return [w, r.p50_ms, r.p99_ms];
 }
 
@@ -238,51 +151,25 @@ function loadAverage(): string {
   }
 }
 
-/** The openenv-core reference server and the bare `Deno.serve` ceiling (full table only). */
-async function referenceServers(oursUrl: string) {
-  const ref = await spawnReference(PY);
-  // A real /step reply, for the bare ceiling's answer size.
-  const H: Record<string, string> = { "X-Session-Id": "bench-size" };
-  await post(oursUrl + "/reset", '{"seed":1,"task_id":"hard"}', H);
-  const sample = await post(oursUrl + "/step", '{"action":{"decisions":[]}}', H);
-  const bodyFile = await Deno.makeTempFile({ suffix: ".json" });
-  await Deno.writeTextFile(bodyFile, sample);
-  const bare = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read", "scripts/server/bare_ceiling.ts", bodyFile],
-    cwd: ROOT,
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const bareReader = bare.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!/Listening on (http:\/\/[^/]+)/.test(seen)) {
-    const { value, done } = await bareReader.read();
-    if (done) throw new Error(`bare ceiling did not start: ${seen}`);
-    seen += value;
-  }
-  const bareUrl = /Listening on (http:\/\/[^/]+)/.exec(seen)![1];
-  (async () => {
-    while (!(await bareReader.read()).done) { /* drain */ }
-  })().catch(() => {});
-  return {
-    ref,
-    bare,
-    bareUrl,
-    async stop() {
-      await ref.stop();
-      bare.kill();
-      await bare.status;
-      await Deno.remove(bodyFile);
-    },
-  };
-}
-
 if (import.meta.main) {
   const started = new Date().toISOString();
   const loadBefore = loadAverage();
   const ours = await spawnServer({ ALERT_TRIAGE_MAX_SESSIONS: "64" });
   const oursPid = ours.process.pid;
-  const others = ONLY_VECTOR ? null : await referenceServers(ours.url);
+  const ref = ONLY.has("http") || ONLY.has("ws") ? await spawnReference(PY) : null;
+  // Real replies for the bare ceilings: the conversation of RECORDED episodes played as the
+  // HTTP row plays them (the same bytes), and the first step's reply alone (the ceiling before).
+  const episodes = ONLY.has("http") ? await recordEpisodes(ours.url) : [];
+  const fixed = [{ reset: episodes[0]?.reset, steps: [episodes[0]?.steps[0]] }];
+  const bodyFiles = await Promise.all([episodes, fixed].map(async (recording) => {
+    const file = await Deno.makeTempFile({ suffix: ".json" });
+    await Deno.writeTextFile(file, JSON.stringify(recording));
+    return file;
+  }));
+  const bare = ONLY.has("http") ? bareServer(bodyFiles[0]) : null;
+  const bareFixed = ONLY.has("http") ? bareServer(bodyFiles[1]) : null;
+  const bareUrl = bare ? await bare.url : "";
+  const bareFixedUrl = bareFixed ? await bareFixed.url : "";
 
   const rows: Row[] = [];
   const row = (transport: string, client: string, server: string, n: number) => {
@@ -296,41 +183,40 @@ if (import.meta.main) {
   const inProcess: number[] = [];
   const cartpoles: number[] = [];
   try {
-    const vectors: [number, Frame][] = [];
-    for (const n of VECTOR_NS) {
-      const [f, c] = await vectorDeno(ours.url, n);
-      vectors.push([n, f]);
-      closers.push(c);
-    }
-    const deno: [string, string, number, Frame, number][] = [];
-    if (others) {
-      const [oWs, c1] = await oursWs(ours.url);
-      const [rWs, c2] = await refWs(others.ref.url);
-      closers.push(c1, c2);
+    type Case = [string, string, number, Frame, number];
+    const deno: Case[] = [];
+    if (ONLY.has("http")) {
       deno.push(
         ["HTTP /step", "alert-triage", 1, oursHttp(ours.url), oursPid],
-        ["HTTP /step", "bare Deno.serve ceiling", 1, bareHttp(others.bareUrl), others.bare.pid],
-        ["HTTP /step", "openenv-core echo", 1, refHttp(others.ref.url), others.ref.pid],
-        ["WS lock-step /ws", "alert-triage", 1, oWs, oursPid],
-        ["WS lock-step /ws", "openenv-core echo", 1, rWs, others.ref.pid],
+        ["HTTP /step", BARE, 1, oursHttp(bareUrl), bare!.process.pid],
+        ["HTTP /step", BARE_FIXED, 1, bareHttp(bareFixedUrl), bareFixed!.process.pid],
+        ["HTTP /step", "openenv-core echo", 1, refHttp(ref!.url), ref!.pid],
       );
     }
-    deno.push(
-      ...vectors.map(([n, f]) =>
-        ["vector WS /ws/vector", "alert-triage", n, f, oursPid] as [
-          string,
-          string,
-          number,
-          Frame,
-          number,
-        ]
-      ),
-    );
+    if (ONLY.has("ws")) {
+      const [oWs, c1] = await oursWs(ours.url);
+      const [rWs, c2] = await refWs(ref!.url);
+      closers.push(c1, c2);
+      deno.push(
+        ["WS lock-step /ws", "alert-triage", 1, oWs, oursPid],
+        ["WS lock-step /ws", "openenv-core echo", 1, rWs, ref!.pid],
+      );
+    }
+    if (ONLY.has("vector")) {
+      for (const n of VECTOR_NS) {
+        const [f, c] = await vectorDeno(ours.url, n);
+        deno.push(["vector WS /ws/vector", "alert-triage", n, f, oursPid]);
+        closers.push(c);
+      }
+    }
+    const pythonModes = ONLY.has("python")
+      ? ["lockstep", ...VECTOR_NS.map((n) => `vector:${n}`)]
+      : [];
     for (let round = 0; round < ROUNDS; round++) {
       for (const [transport, server, n, frame, pid] of deno) {
-        row(transport, "Deno", server, n).windows.push(await timed(frame, pid));
+        row(transport, "Deno", server, n).windows.push(await timed(frame, pid, WINDOW));
       }
-      for (const mode of ["lockstep", ...VECTOR_NS.map((n) => `vector:${n}`)]) {
+      for (const mode of pythonModes) {
         const [w, p50, p99] = await python(ours.url, mode, oursPid);
         const n = mode === "lockstep" ? 1 : Number(mode.split(":")[1]);
         const r = row(
@@ -342,7 +228,7 @@ if (import.meta.main) {
         r.windows.push(w);
         (r.pythonPercentiles ??= []).push({ p50, p99 });
       }
-      if (!ONLY_VECTOR) {
+      if (ONLY.has("inprocess")) {
         cartpoles.push(await cartpole());
         inProcess.push(
           measureStepsPerSecond("hard", "object", { durationMs: WINDOW * 1000, seed: 1 + round })
@@ -354,14 +240,21 @@ if (import.meta.main) {
   } finally {
     for (const close of closers) await close().catch(() => {});
     await ours.stop();
-    await others?.stop();
+    await ref?.stop();
+    for (const b of [bare, bareFixed]) {
+      b?.process.kill();
+      await b?.process.status;
+    }
+    for (const file of bodyFiles) await Deno.remove(file);
   }
 
   const rate = (r: Row) => median(r.windows.map((w) => w.envSteps / w.seconds));
-  const get = (transport: string, client: string, server: string, n = 1) =>
-    rows.find((r) =>
+  const get = (transport: string, client: string, server: string, n = 1) => {
+    const r = rows.find((r) =>
       r.transport === transport && r.client === client && r.server === server && r.n === n
-    )!;
+    );
+    return r ? rate(r) : NaN; // a row left out by --only
+  };
   const lines: string[] = [];
   lines.push(
     `bench:wire ${started}; ${ROUNDS} interleaved rounds of ${WINDOW} s; load average before ` +
@@ -388,31 +281,31 @@ if (import.meta.main) {
         `${f2(p99)} | ${f2((cpu / steps) * 1e6)} | ${f2((clientCpu / steps) * 1e6)} |`,
     );
   }
-  const py64 = rate(get("vector WS /ws/vector", "Python", "alert-triage", 64));
-  const pyLock = rate(get("WS lock-step /ws", "Python", "alert-triage"));
-  const deno256 = rate(get("vector WS /ws/vector", "Deno", "alert-triage", 256));
-  const vectorTargets = `Targets: vector Python N=64 ${f0(py64)} env-steps/s (>= 100,000), ` +
-    `${(py64 / pyLock).toFixed(1)}x the Python lock-step client (>= 20x); ` +
-    `vector Deno N=256 ${f0(deno256)} (>= 500,000)`;
-  if (ONLY_VECTOR) lines.push("", vectorTargets + ".");
-  else {
-    const cp = median(cartpoles), ip = median(inProcess);
+  const cp = median(cartpoles), ip = median(inProcess);
+  if (ONLY.has("inprocess")) {
     lines.push(
       `| in-process object API (hard, random) | Deno | (none) | 1 | ${f0(ip)} | | | | | |`,
       `| in-process CartPole-v1 (benchmark_step) | Python | (none) | 1 | ${f0(cp)} | | | | | |`,
     );
-    const httpOurs = rate(get("HTTP /step", "Deno", "alert-triage"));
-    const httpBare = rate(get("HTTP /step", "Deno", "bare Deno.serve ceiling"));
-    const wsOurs = rate(get("WS lock-step /ws", "Deno", "alert-triage"));
-    const wsRef = rate(get("WS lock-step /ws", "Deno", "openenv-core echo"));
-    lines.push(
-      "",
-      vectorTargets + "; " +
-        `in-process ${(ip / cp).toFixed(1)}x CartPole (>= 10x, 5x at minimum); ` +
-        `HTTP /step ${(100 * httpOurs / httpBare).toFixed(0)}% of the bare ceiling (>= 70%); ` +
-        `WS lock-step ${(wsOurs / wsRef).toFixed(1)}x the openenv-core echo server (>= 5x).`,
-    );
   }
+  const httpOurs = get("HTTP /step", "Deno", "alert-triage");
+  const httpBare = get("HTTP /step", "Deno", BARE);
+  const httpBareFixed = get("HTTP /step", "Deno", BARE_FIXED);
+  const wsOurs = get("WS lock-step /ws", "Deno", "alert-triage");
+  const wsRef = get("WS lock-step /ws", "Deno", "openenv-core echo");
+  const py64 = get("vector WS /ws/vector", "Python", "alert-triage", 64);
+  const pyLock = get("WS lock-step /ws", "Python", "alert-triage");
+  const deno256 = get("vector WS /ws/vector", "Deno", "alert-triage", 256);
+  lines.push(
+    "",
+    `Targets: vector Python N=64 ${f0(py64)} env-steps/s (>= 100,000), ` +
+      `${(py64 / pyLock).toFixed(1)}x the Python lock-step client (>= 20x); ` +
+      `vector Deno N=256 ${f0(deno256)} (>= 500,000); ` +
+      `in-process ${(ip / cp).toFixed(1)}x CartPole (>= 10x, 5x at minimum); ` +
+      `HTTP /step ${(100 * httpOurs / httpBare).toFixed(0)}% of the bare ceiling (>= 70%; ` +
+      `${(100 * httpOurs / httpBareFixed).toFixed(0)}% of the one-fixed-reply ceiling); ` +
+      `WS lock-step ${(wsOurs / wsRef).toFixed(1)}x the openenv-core echo server (>= 5x).`,
+  );
   if (values.json) console.log(JSON.stringify({ started, rows, cartpoles, inProcess }));
   else console.log(lines.join("\n"));
 }

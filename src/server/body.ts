@@ -12,22 +12,38 @@
  *
  * @module
  */
+import { DeadlineQueue } from "./deadlines.ts";
 import { HttpError } from "./http_errors.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
+/** Bodies up to this many bytes are checked for ASCII in JavaScript before the decoder. */
+const ASCII_FAST_BYTES = 1024;
+
+/**
+ * The text of a short all-ASCII byte string (every byte below 0x80: valid UTF-8, no BOM, the
+ * same text the strict decoder gives), or null for anything else.
+ */
+function asciiText(bytes: Uint8Array): string | null {
+  if (bytes.length > ASCII_FAST_BYTES) return null;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return null;
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
+}
+
 /** Parses JSON bytes; `undefined` for an empty (or all-whitespace) body. */
 // deno-lint-ignore no-explicit-any
 export function parseJsonBytes(bytes: Uint8Array): any {
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    throw new HttpError(
-      400,
-      [{ type: "utf8_invalid", loc: ["body"], msg: "Request body is not valid UTF-8" }],
-      "invalid_json",
-    );
+  let text: string | null = asciiText(bytes);
+  if (text === null) {
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      throw new HttpError(
+        400,
+        [{ type: "utf8_invalid", loc: ["body"], msg: "Request body is not valid UTF-8" }],
+        "invalid_json",
+      );
+    }
   }
   if (text.trim() === "") return undefined;
   try {
@@ -52,27 +68,32 @@ function bodyTimeout(timeoutMs: number): HttpError {
   );
 }
 
+/** The deadline queues of small-body reads, one per deadline length. */
+const deadlineQueues = new Map<number, DeadlineQueue>();
+
 /**
  * Reads a body whose declared `Content-Length` is at most one read chunk in one go (HTTP/1.1 framing
  * bounds it by that length, so at most {@link READ_CHUNK} bytes are ever reserved), within
  * `timeoutMs` (408 otherwise). The common case (every step, every reset): no stream reader, no
- * chunk copies.
+ * chunk copies, and no timer of its own (the deadline is one entry of a shared
+ * {@link DeadlineQueue}).
  */
-async function readSmall(request: Request, timeoutMs: number): Promise<Uint8Array> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<null>((resolve) =>
-    timer = setTimeout(() => resolve(null), timeoutMs)
-  );
-  let bytes: ArrayBuffer | null;
-  try {
-    bytes = await Promise.race([request.arrayBuffer(), deadline]);
-  } catch {
-    throw new HttpError(400, "Could not read the request body", "invalid_json");
-  } finally {
-    clearTimeout(timer);
-  }
-  if (bytes === null) throw bodyTimeout(timeoutMs);
-  return new Uint8Array(bytes);
+function readSmall(request: Request, timeoutMs: number): Promise<Uint8Array> {
+  let queue = deadlineQueues.get(timeoutMs);
+  if (!queue) deadlineQueues.set(timeoutMs, queue = new DeadlineQueue(timeoutMs));
+  const deadlines = queue;
+  return new Promise((resolve, reject) => {
+    const deadline = deadlines.add(() => reject(bodyTimeout(timeoutMs)));
+    request.arrayBuffer().then((bytes) => {
+      if (deadline.settled) return; // expired meanwhile: the 408 was answered
+      deadlines.settle(deadline);
+      resolve(new Uint8Array(bytes));
+    }, () => {
+      if (deadline.settled) return;
+      deadlines.settle(deadline);
+      reject(new HttpError(400, "Could not read the request body", "invalid_json"));
+    });
+  });
 }
 
 /**
@@ -80,22 +101,26 @@ async function readSmall(request: Request, timeoutMs: number): Promise<Uint8Arra
  * rest; a declared `Content-Length` above it is refused before reading anything) and within
  * `timeoutMs` (408 for a client that sends too slowly). Nothing is reserved from the declared
  * length: memory grows only with the bytes that actually arrived. Both errors ask the HTTP
- * layer to close the connection.
+ * layer to close the connection. `declared` is the request's `Content-Length` header (given by a
+ * caller that already read it).
  */
 export async function readBodyLimited(
   request: Request,
   maxBytes: number,
   timeoutMs: number,
+  declared: string | null = request.headers.get("content-length"),
 ): Promise<Uint8Array> {
   const close = { Connection: "close" };
   const tooLarge = () =>
     new HttpError(413, `Request body larger than ${maxBytes} bytes`, "payload_too_large", close);
-  const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge();
-  if (!request.body) return new Uint8Array();
   if (declared !== null && /^\d{1,5}$/.test(declared) && Number(declared) <= READ_CHUNK) {
-    return await readSmall(request, timeoutMs); // at most one chunk's worth can be reserved
+    // At most one chunk's worth can be reserved. `request.body` is not touched: reading it
+    // makes a stream, while `arrayBuffer()` takes a body that has fully arrived as it is (and
+    // gives an empty one for a request without a body).
+    return await readSmall(request, timeoutMs);
   }
+  if (!request.body) return new Uint8Array();
   const chunks = byteChunks(request.body);
   const parts: Uint8Array[] = [];
   let size = 0;

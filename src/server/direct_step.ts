@@ -1,12 +1,15 @@
 /**
- * `POST /step` without the router: the OpenEnv step is the one hot HTTP request, so
- * {@link directStep} answers it before Hono (no middleware chain, no context object, no route
- * match) with exactly what the `/step` route answers: the same function (`stepResponse` of
- * `routes_openenv.ts`, which checks the session's token), the same streaming body read with its
- * size limit and deadline (`readBodyLimited`), the same JSON error bodies and statuses, the same
- * metrics. It takes only requests whose `Content-Length` is within the body limit (anything else, a chunked body for instance, goes through Hono and
- * its body-limit middleware). `tests/server/direct_step_test.ts` checks that both paths answer
- * byte for byte alike. Anything added to the app as middleware must also be applied here.
+ * `POST /step` and `POST /reset` without the router: the OpenEnv step is the one hot HTTP
+ * request (and a lock-step client resets every episode, a dozen steps on `hard`), so
+ * {@link directStep} answers both before Hono (no middleware chain, no context object, no
+ * route match, no copy of the request) with exactly what the routes answer: the same functions
+ * (`stepResponse` and `resetResponse` of `routes_openenv.ts`, which check the session's
+ * token), the same streaming body read with its size limit and deadline (`readBodyLimited`),
+ * the same JSON error bodies, statuses and headers, the same metrics. It takes only requests
+ * whose `Content-Length` is within the body limit (anything else, a chunked body for instance,
+ * goes through Hono and its body-limit middleware). `tests/server/direct_step_test.ts` checks
+ * that both paths answer byte for byte alike. Anything added to the app as middleware must
+ * also be applied here.
  *
  * @example
  * ```ts
@@ -22,7 +25,7 @@
  */
 import { parseJsonBytes, readBodyLimited } from "./body.ts";
 import { HttpError } from "./http_errors.ts";
-import { stepResponse } from "./routes_openenv.ts";
+import { resetResponse, stepResponse } from "./routes_openenv.ts";
 import type { SessionStore } from "./session_store.ts";
 import { openenvResult } from "./wire.ts";
 
@@ -43,18 +46,26 @@ export function httpErrorResponse(err: HttpError): Response {
 }
 
 /**
- * A handler answering `POST /step` directly, or returning null for every other request (and
- * for a step without a usable `Content-Length`).
+ * A handler answering `POST /step` and `POST /reset` directly, or returning null for every
+ * other request (and for one without a usable `Content-Length`).
  */
 export function directStep(
   store: SessionStore,
   maxBodyBytes: number,
   bodyTimeoutMs: number,
 ): (request: Request, info?: Deno.ServeHandlerInfo) => Promise<Response> | null {
-  const step = async (request: Request, info?: Deno.ServeHandlerInfo): Promise<Response> => {
+  const answer = async (
+    request: Request,
+    info: Deno.ServeHandlerInfo | undefined,
+    reset: boolean,
+    length: string,
+  ): Promise<Response> => {
     try {
-      const body = parseJsonBytes(await readBodyLimited(request, maxBodyBytes, bodyTimeoutMs));
-      return stepResponse(body, request, info, store, openenvResult);
+      const bytes = await readBodyLimited(request, maxBodyBytes, bodyTimeoutMs, length);
+      const body = parseJsonBytes(bytes);
+      return reset
+        ? await resetResponse(body, request, info, store)
+        : stepResponse(body, request, info, store, openenvResult);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       store.metrics.recordError(err.code);
@@ -62,11 +73,14 @@ export function directStep(
     }
   };
   return (request, info) => {
-    if (request.method !== "POST" || pathOf(request.url) !== "/step") return null;
+    if (request.method !== "POST") return null;
+    const path = pathOf(request.url);
+    const reset = path === "/reset";
+    if (!reset && path !== "/step") return null;
     const length = request.headers.get("content-length");
     if (length === null || !/^\d{1,10}$/.test(length) || Number(length) > maxBodyBytes) {
       return null;
     }
-    return step(request, info);
+    return answer(request, info, reset, length);
   };
 }

@@ -45,7 +45,10 @@ export const AGENT_HEADER = "X-Agent-Name";
 /** The session id a request names, or undefined; 422 if malformed or contradictory. */
 export function requestedSessionId(request: Request, bodyId?: string): string | undefined {
   const header = request.headers.get(SESSION_HEADER) ?? undefined;
-  const query = new URL(request.url).searchParams.get("session_id") ?? undefined;
+  // a URL without `?` has no query: no URL to parse (the common case)
+  const query = request.url.includes("?")
+    ? new URL(request.url).searchParams.get("session_id") ?? undefined
+    : undefined;
   const given: [string, Loc][] = [];
   if (header !== undefined) given.push([header, ["header", "x-session-id"]]);
   if (bodyId !== undefined) given.push([bodyId, ["body", "session_id"]]);
@@ -88,13 +91,13 @@ export function clientAddress(env: unknown): string {
   return addr?.hostname ?? addr?.path ?? "";
 }
 
-/** The session id (body's or the request's), token and client address of a request. */
+/**
+ * The session id (body's or the request's), token and connection of a request. The client's
+ * address is read from the connection only when a session is created (see
+ * {@link requestClient}).
+ */
 export function sessionRequest(request: Request, env: unknown, bodyId?: string): SessionRequest {
-  return {
-    id: requestedSessionId(request, bodyId),
-    token: requestToken(request),
-    client: clientAddress(env),
-  };
+  return { id: requestedSessionId(request, bodyId), token: requestToken(request), env };
 }
 
 /** A request's session id, token and client address. */
@@ -105,6 +108,13 @@ export interface SessionRequest {
   token?: string;
   /** The client's address (the per-client cap's key). */
   client?: string;
+  /** The connection info (`Deno.ServeHandlerInfo`), the address's source when `client` is not given. */
+  env?: unknown;
+}
+
+/** The client address of a session request: `client`, else the connection's, else `""`. */
+export function requestClient(target: SessionRequest): string {
+  return target.client ?? clientAddress(target.env);
 }
 
 /**
@@ -113,17 +123,18 @@ export interface SessionRequest {
  */
 export function sessionForReset(
   store: SessionStore,
-  { id = DEFAULT_SESSION_ID, token, client = "" }: SessionRequest = {},
+  target: SessionRequest = {},
 ): { session: Session; created: boolean } {
+  const id = target.id ?? DEFAULT_SESSION_ID;
   const session = store.get(id);
   if (session) {
     if (session.transport !== "http") {
       throw new HttpError(409, `Session ${id} belongs to a WebSocket connection`, "conflict");
     }
-    return { session: owned(store, session, token), created: false };
+    return { session: owned(store, session, target.token), created: false };
   }
   try {
-    return { session: store.create("http", id, client), created: true };
+    return { session: store.create("http", id, requestClient(target)), created: true };
   } catch (err) {
     capacity(err);
   }
@@ -135,10 +146,11 @@ export function sessionForReset(
  */
 export function sessionForUse(
   store: SessionStore,
-  { id, token, client }: SessionRequest = {},
+  target: SessionRequest = {},
 ): Session {
+  const { id, token } = target;
   if (id === undefined || id === DEFAULT_SESSION_ID) {
-    return sessionForReset(store, { client }).session;
+    return sessionForReset(store, { client: target.client, env: target.env }).session;
   }
   const session = store.get(id);
   if (!session || session.transport !== "http") {

@@ -140,6 +140,45 @@ function toSeed(raw: number | string | null | undefined, loc: Loc): number | und
  * whose locs start with `prefix`.
  */
 export function parseResetBody(body: unknown, prefix: Loc = ["body"]): ResetParams {
+  return resetParams(body, prefix, true);
+}
+
+/** {@link parseResetBody} by the zod schema alone (the reference of its fast path). */
+export function zodResetBody(body: unknown, prefix: Loc = ["body"]): ResetParams {
+  return resetParams(body, prefix, false);
+}
+
+type ResetFields = z.infer<typeof resetBody>;
+
+/** A string of at most `max` UTF-16 units, null or absent (what `z.string().max()` counts). */
+function optionalText(value: unknown, max: number): boolean {
+  return value === undefined || value === null ||
+    (typeof value === "string" && value.length <= max);
+}
+
+/**
+ * The common reset body (`seed` as a number, `task_id`, `episode_id`: nothing else) without
+ * zod, or null for anything else (then zod decides). Accepts only bodies the schema certainly
+ * accepts, whose fields zod passes through unchanged. `tests/server/request_bodies_test.ts` checks
+ * both agree.
+ */
+function plainResetFields(body: Record<string, unknown>): ResetFields | null {
+  if (Object.getPrototypeOf(body) !== Object.prototype) return null;
+  for (const key in body) {
+    if (key !== "seed" && key !== "task_id" && key !== "episode_id") return null;
+  }
+  const seed = body.seed;
+  if (
+    seed !== undefined && seed !== null &&
+    !(typeof seed === "number" && Number.isSafeInteger(seed) && seed >= 0 && seed <= MAX_SEED)
+  ) {
+    return null;
+  }
+  if (!optionalText(body.task_id, 64) || !optionalText(body.episode_id, 255)) return null;
+  return body as ResetFields;
+}
+
+function resetParams(body: unknown, prefix: Loc, fast: boolean): ResetParams {
   if (body === undefined) return {};
   if (!isObject(body)) {
     throw unprocessable(
@@ -148,9 +187,12 @@ export function parseResetBody(body: unknown, prefix: Loc = ["body"]): ResetPara
       "model_attributes_type",
     );
   }
-  const parsed = resetBody.safeParse(body, { reportInput: true });
-  if (!parsed.success) fail(parsed.error.issues, prefix);
-  const d = parsed.data;
+  let d = fast ? plainResetFields(body) : null;
+  if (d === null) {
+    const parsed = resetBody.safeParse(body, { reportInput: true });
+    if (!parsed.success) fail(parsed.error.issues, prefix);
+    d = parsed.data;
+  }
   const src = d.source ?? undefined;
   if (d.replay !== undefined && (src === undefined || src === "synthetic")) {
     throw unprocessable(
@@ -178,8 +220,49 @@ function timeMs(t: number | string): number {
   return typeof t === "number" ? t : Date.parse(t);
 }
 
+/** A parsed step body: the (not yet validated) action and the session id. */
+export interface StepBody {
+  /** The action, to be validated by the session. */
+  action: unknown;
+  /** The body's `session_id`, if any. */
+  session_id?: string;
+}
+
+/** Whether a value is an object literal as `JSON.parse` makes them, without a `__proto__` key. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null &&
+    Object.getPrototypeOf(value) === Object.prototype && !Object.hasOwn(value, "__proto__");
+}
+
+/**
+ * The common step body (`{"action": {...}}`, maybe with a well-formed `session_id`) without
+ * zod, or null for anything else (then {@link parseStepBody} asks zod). Accepts only bodies the
+ * schema certainly accepts, and answers what it would: the same keys and values (zod's record
+ * is a copy of `action`, this is `action` itself: nothing downstream mutates it).
+ * `tests/server/request_bodies_test.ts` checks both agree.
+ */
+export function plainStepBody(body: unknown): StepBody | null {
+  if (!isPlainRecord(body)) return null;
+  let action: unknown, sessionId: unknown, keys = 0;
+  for (const key in body) {
+    if (key === "action") action = body.action;
+    else if (key === "session_id") sessionId = body.session_id;
+    else return null;
+    keys++;
+  }
+  if (!isPlainRecord(action)) return null;
+  if (sessionId === undefined) return keys === 1 ? { action, session_id: undefined } : null;
+  if (typeof sessionId !== "string" || !SESSION_ID_PATTERN.test(sessionId)) return null;
+  return { action, session_id: sessionId };
+}
+
 /** Validates a step body; returns the (not yet validated) action and the session id. */
-export function parseStepBody(body: unknown): { action: unknown; session_id?: string } {
+export function parseStepBody(body: unknown): StepBody {
+  return plainStepBody(body) ?? zodStepBody(body);
+}
+
+/** {@link parseStepBody} by the zod schema alone (the reference of the fast path). */
+export function zodStepBody(body: unknown): StepBody {
   if (body === undefined) throw unprocessable(["body"], "Field required", "missing");
   if (!isObject(body)) {
     throw unprocessable(

@@ -156,6 +156,33 @@ export function stepResponse(
   });
 }
 
+/**
+ * One HTTP reset, parsed body to response, exactly as the `/reset` route answers it: the
+ * session (created if named and new; its token checked otherwise), the reset, and the JSON
+ * answer with the session headers (the token too when the reset created the session), in the
+ * order the route's `Headers` list them. Used by the direct `POST /reset` (`direct_step.ts`);
+ * errors are thrown as {@link HttpError}s for the caller to answer.
+ */
+export async function resetResponse(
+  body: unknown,
+  request: Request,
+  env: unknown,
+  store: SessionStore,
+): Promise<Response> {
+  const params = parseResetBody(body);
+  const target = sessionRequest(request, env, params.session_id);
+  params.agent ??= agentHeader(request);
+  const { session, created } = sessionForReset(store, target);
+  const authorization = request.headers.get("authorization") ?? undefined;
+  const t = await httpReset(store, session, params, { created, authorization });
+  const headers: [string, string][] = [
+    ["content-type", "application/json"],
+    ["x-session-id", session.id],
+  ];
+  if (created && session.token !== null) headers.push(["x-session-token", session.token]);
+  return new Response(JSON.stringify(openenvResult(t)), { headers });
+}
+
 /** The handler of a state route: the request's session state (truth only once it has ended). */
 export const stateHandler: ApiRoute<ServerContext>["handler"] = (c, { store }) => {
   const session = sessionForUse(store, sessionRequest(c.req.raw, c.env));

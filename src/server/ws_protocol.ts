@@ -27,7 +27,7 @@ import { UnknownTaskError } from "../../tasks/registry.ts";
 import { sourceFailure } from "./alert_source.ts";
 import { describe, isObject } from "./body.ts";
 import { actionDetail, type DetailItem, errorLabel, HttpError } from "./http_errors.ts";
-import { handleJsonRpc, isMcpStepAction, mcpStepResult } from "./mcp.ts";
+import { handleJsonRpc, isMcpStepAction, type McpStepResult, mcpStepResult } from "./mcp.ts";
 import type { Metrics } from "./metrics.ts";
 import { parseResetBody } from "./request_schemas.ts";
 import type { Session } from "./session.ts";
@@ -71,6 +71,19 @@ function dataProblem(frame: Record<string, unknown>, required: boolean): DetailI
   return isObject(frame.data)
     ? []
     : [{ type: "dict_type", loc: ["data"], msg: "Input should be a valid dictionary" }];
+}
+
+/**
+ * Whether a frame is `{type, data}` and nothing else, `data` an object: the common frame, with
+ * none of the problems {@link extraKeys} and {@link dataProblem} look for.
+ */
+function isTypeAndObject(frame: Record<string, unknown>): boolean {
+  let keys = 0;
+  for (const key in frame) {
+    if (key !== "type" && key !== "data") return false;
+    keys++;
+  }
+  return keys === 2 && isObject(frame.data);
 }
 
 /** Handles one frame of an OpenEnv `/ws` session (a promise for a replay/mixed reset). */
@@ -119,12 +132,14 @@ export function handleOpenEnvFrame(
         );
       }
       case "step": {
-        const problems = [...extraKeys(frame, ["type", "data"]), ...dataProblem(frame, true)];
-        if (problems.length) return validationError(problems, metrics);
+        if (!isTypeAndObject(frame)) {
+          const problems = [...extraKeys(frame, ["type", "data"]), ...dataProblem(frame, true)];
+          if (problems.length) return validationError(problems, metrics);
+        }
         if (isMcpStepAction(frame.data)) {
           // openenv-core's MCPToolClient: tool listing and calls as steps (no episode needed)
           const result = mcpStepResult(frame.data, { store, wsSession: session });
-          const reply = (r: unknown) => ({ reply: observationFrame(r) });
+          const reply = (r: McpStepResult) => ({ reply: observationFrame(r) });
           return result instanceof Promise ? result.then(reply) : reply(result);
         }
         return { reply: observationFrame(openenvResult(session.step(frame.data))) };
@@ -175,6 +190,10 @@ function executionError(err: unknown, metrics: Metrics): FrameOutcome {
   throw err;
 }
 
-function observationFrame(data: unknown): string {
-  return JSON.stringify({ type: "observation", data });
+/**
+ * `JSON.stringify({type: "observation", data})`, with the data serialised on its own (no
+ * wrapper object to build and walk).
+ */
+function observationFrame(data: object): string {
+  return `{"type":"observation","data":${JSON.stringify(data)}}`;
 }

@@ -57,24 +57,39 @@ export function frameBytes(data: unknown, max: number): number {
   return 0;
 }
 
+/** The most bytes a frame of `data` can add to a socket's `bufferedAmount` (UTF-8: at most 3
+ * bytes per UTF-16 unit), plus its header. */
+function maxQueuedBytes(data: string | Uint8Array): number {
+  return (typeof data === "string" ? data.length * 3 : data.byteLength) + 14;
+}
+
 /**
- * Sends `text` on `socket` unless the client already leaves more than `maxBufferedBytes` of
- * replies unread; then closes the socket with 1008 and returns false.
+ * The sender of one socket's frames: it sends a frame unless the client already leaves more
+ * than `maxBufferedBytes` of replies unread, and then closes the socket with 1008 (calling
+ * `onViolation`) and returns false. It asks the socket for `bufferedAmount` (a call into the
+ * runtime) only when the bytes sent since the socket last answered, counted at their largest,
+ * could have taken it past the bound: below that the check could only pass, so the decisions
+ * are those of asking before every frame. Every frame of the socket must go through it.
  */
-export function sendBounded(
+export function boundedSender(
   socket: WebSocket,
-  text: string | Uint8Array,
   limits: SocketLimits,
-  onViolation?: () => void,
-): boolean {
-  if (socket.readyState !== WebSocket.OPEN) return false;
-  if (socket.bufferedAmount > limits.maxBufferedBytes) {
-    onViolation?.();
-    socket.close(CLOSE_NOT_READING, "Replies not read: too many bytes queued for this client");
-    return false;
-  }
-  socket.send(text);
-  return true;
+): (text: string | Uint8Array, onViolation?: () => void) => boolean {
+  let bound = 0; // an upper bound of socket.bufferedAmount
+  return (text, onViolation) => {
+    if (socket.readyState !== WebSocket.OPEN) return false;
+    if (bound > limits.maxBufferedBytes) {
+      bound = socket.bufferedAmount;
+      if (bound > limits.maxBufferedBytes) {
+        onViolation?.();
+        socket.close(CLOSE_NOT_READING, "Replies not read: too many bytes queued for this client");
+        return false;
+      }
+    }
+    socket.send(text);
+    bound += maxQueuedBytes(text);
+    return true;
+  };
 }
 
 /**
@@ -163,6 +178,7 @@ export function upgradeSession(
   const limits = store.socketLimits;
   const authorization = request.headers.get("authorization");
   const { socket, response } = Deno.upgradeWebSocket(request);
+  const send = boundedSender(socket, limits);
   let session: Session | null = null;
   const closeSocket = () => {
     if (socket.readyState === WebSocket.OPEN) socket.close(1000);
@@ -173,12 +189,12 @@ export function upgradeSession(
       session.authorization = authorization;
       session.onClose = () => {
         session = null;
-        sendBounded(socket, droppedFrame(protocol), limits);
+        send(droppedFrame(protocol));
         closeSocket();
       };
     } catch (err) {
       if (!(err instanceof CapacityError)) throw err;
-      sendBounded(socket, capacityFrame(protocol, err), limits);
+      send(capacityFrame(protocol, err));
       closeSocket();
     }
   };
@@ -187,12 +203,10 @@ export function upgradeSession(
     store.metrics.recordError("internal");
     return { reply: errorFrame("SESSION_ERROR", "Internal error"), close: true };
   };
+  const notReading = () => store.metrics.recordError("ws_not_reading");
   const apply = (outcome: FrameOutcome) => {
     if (!session || socket.readyState !== WebSocket.OPEN) return;
-    const notReading = () => store.metrics.recordError("ws_not_reading");
-    if (outcome.reply !== undefined && !sendBounded(socket, outcome.reply, limits, notReading)) {
-      return;
-    }
+    if (outcome.reply !== undefined && !send(outcome.reply, notReading)) return;
     if (outcome.close) {
       const s = session;
       session = null;

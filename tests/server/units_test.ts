@@ -48,6 +48,56 @@ Deno.test("parseJsonBytes: empty is undefined, bad UTF-8 and bad JSON are 400, d
   ok(Array.isArray(parseJsonBytes(enc.encode("[".repeat(100000) + "]".repeat(100000)))));
 });
 
+Deno.test("parseJsonBytes answers as the strict decoder and JSON.parse do, ASCII fast path or not", () => {
+  const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+  const reference = (bytes: Uint8Array) => {
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      return "utf8";
+    }
+    if (text.trim() === "") return undefined;
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      return `json: ${(err as Error).message}`;
+    }
+  };
+  const ours = (bytes: Uint8Array) => {
+    try {
+      return parseJsonBytes(bytes);
+    } catch (err) {
+      const detail = (err as HttpError).detail as { type: string; msg: string }[];
+      return detail[0].type === "utf8_invalid"
+        ? "utf8"
+        : detail[0].msg.replace("JSON decode error: ", "json: ");
+    }
+  };
+  const enc = new TextEncoder();
+  const bodies = [
+    "",
+    " \t\n",
+    "{}",
+    '{"action":{"decisions":[]}}',
+    '"\u00e9"',
+    "\u00e9",
+    '{"a":"\u{1F600}"}',
+    "\ufeff{}",
+    "x".repeat(1024),
+    `"${"x".repeat(1030)}"`,
+    `["${"é".repeat(600)}"]`,
+  ].map((t) => enc.encode(t));
+  bodies.push(new Uint8Array([0x7b, 0x7d, 0x80]), new Uint8Array([0xef, 0xbb, 0xbf, 0x31]));
+  bodies.push(new Uint8Array([0x22, 0xf0, 0x90, 0x80, 0x22]), new Uint8Array([0x31, 0xff]));
+  for (let i = 0; i < 300; i++) {
+    bodies.push(
+      Uint8Array.from({ length: i % 40 }, (_, j) => (i * 31 + j * 17) % (i % 3 ? 128 : 256)),
+    );
+  }
+  for (const b of bodies) deepEqual(ours(b), reference(b), JSON.stringify([...b]));
+});
+
 Deno.test("Metrics escapes label values; agent labels age out least recently updated first", () => {
   const m = new Metrics();
   m.recordEpisode("easy", 'a"b\\c\nd\re\u2028f', 0.5, true);

@@ -1,0 +1,179 @@
+/**
+ * The lock-step clients and servers `deno task bench:wire` and `scripts/server/bench_ab.ts`
+ * time: HTTP and `/ws` frames against our server, the bare ceiling (`bare_ceiling.ts`) and the
+ * openenv-core echo reference, the recording of the replies the ceiling answers, and the
+ * measured window (env-steps, frame times and the server's CPU from `/proc/<pid>/stat`).
+ *
+ * @module
+ */
+import { LeanSocket } from "./bench_ws.ts";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** One frame; resolves to the env-steps it carried. */
+export type Frame = () => Promise<number>;
+
+/** One measured window. */
+export interface Window {
+  /** Env-steps taken. */
+  envSteps: number;
+  /** Its length. */
+  seconds: number;
+  /** Milliseconds of each frame. */
+  frameMs: number[];
+  /** Server CPU seconds spent in it. */
+  serverCpu: number;
+  /** Client CPU seconds spent in it (Deno rows: this process; Python rows: the client's). */
+  clientCpu: number;
+}
+
+const ticks = 100; // USER_HZ
+/** User + system CPU seconds of a process so far (`/proc/<pid>/stat`; NaN if unreadable). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / ticks;
+  } catch {
+    return NaN;
+  }
+}
+
+export async function timed(frame: Frame, pid: number, seconds: number): Promise<Window> {
+  for (let i = 0; i < 30; i++) await frame();
+  const frameMs: number[] = [];
+  let envSteps = 0;
+  const cpu0 = cpuSeconds(pid), client0 = cpuSeconds(Deno.pid);
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  for (;;) {
+    const a = performance.now();
+    if (a >= end) break;
+    envSteps += await frame();
+    frameMs.push(performance.now() - a);
+  }
+  const elapsed = (performance.now() - t0) / 1000;
+  return {
+    envSteps,
+    seconds: elapsed,
+    frameMs,
+    serverCpu: cpuSeconds(pid) - cpu0,
+    clientCpu: cpuSeconds(Deno.pid) - client0,
+  };
+}
+
+/** POSTs a JSON body; the text of a 200 answer (keeps a session token answered in `headers`). */
+export async function post(url: string, body: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${text}`);
+  // A reset that creates a named session answers its secret: keep it for the next calls.
+  const token = res.headers.get("x-session-token");
+  if (token) headers["X-Session-Token"] = token;
+  return text;
+}
+
+/** Lock-step HTTP: reset (hard, seeds 0, 1, ...) whenever an episode ended, then one step. */
+export function oursHttp(url: string): Frame {
+  let done = true, seed = 0;
+  const H: Record<string, string> = { "X-Session-Id": "bench-wire" };
+  return async () => {
+    if (done) await post(url + "/reset", `{"seed":${seed++},"task_id":"hard"}`, H);
+    done = JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}', H)).done;
+    return 1;
+  };
+}
+
+/** The bare ceiling answering the recorded replies (see `bare_ceiling.ts`). */
+export const BARE = "bare Deno.serve ceiling";
+/** The bare ceiling answering the first step's reply to every request (the ceiling before). */
+export const BARE_FIXED = "bare ceiling, one fixed reply";
+/** Episodes recorded for the bare ceiling (seeds 0..RECORDED-1, as the HTTP row plays them). */
+export const RECORDED = 64;
+
+/** The replies of RECORDED episodes played like {@link oursHttp} plays them (parsed). */
+export async function recordEpisodes(url: string): Promise<{ reset: unknown; steps: unknown[] }[]> {
+  const H: Record<string, string> = { "X-Session-Id": "bench-record" };
+  const episodes = [];
+  for (let seed = 0; seed < RECORDED; seed++) {
+    const reset = JSON.parse(await post(url + "/reset", `{"seed":${seed},"task_id":"hard"}`, H));
+    const steps = [];
+    for (let done = false; !done;) {
+      const reply = JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}', H));
+      steps.push(reply);
+      done = reply.done;
+    }
+    episodes.push({ reset, steps });
+  }
+  return episodes;
+}
+
+/** Lock-step HTTP steps only (the one-fixed-reply ceiling). */
+export function bareHttp(url: string): Frame {
+  return async () => {
+    JSON.parse(await post(url + "/step", '{"action":{"decisions":[]}}'));
+    return 1;
+  };
+}
+
+/** Lock-step HTTP steps of the openenv-core echo environment. */
+export function refHttp(url: string): Frame {
+  return async () => {
+    JSON.parse(await post(url + "/step", '{"action":{"message":"hello"}}'));
+    return 1;
+  };
+}
+
+/** Lock-step `/ws` (a lean client): reset whenever an episode ended, then one step. */
+export async function oursWs(url: string): Promise<[Frame, () => Promise<void>]> {
+  const ws = await LeanSocket.open(url.replace(/^http/, "ws") + "/ws");
+  let done = true, seed = 0;
+  const frame = async () => {
+    if (done) await ws.request({ type: "reset", data: { seed: seed++, task_id: "hard" } });
+    const r = await ws.request({ type: "step", data: { decisions: [] } });
+    if (r.type !== "observation") throw new Error(JSON.stringify(r));
+    done = r.data.done;
+    return 1;
+  };
+  return [frame, () => ws.close()];
+}
+
+/** Lock-step `/ws` steps of the openenv-core echo environment. */
+export async function refWs(url: string): Promise<[Frame, () => Promise<void>]> {
+  const ws = await LeanSocket.open(url.replace(/^http/, "ws") + "/ws");
+  await ws.request({ type: "reset", data: {} });
+  const frame = async () => {
+    const r = await ws.request({ type: "step", data: { message: "hello" } });
+    if (r.type !== "observation") throw new Error(JSON.stringify(r));
+    return 1;
+  };
+  return [frame, () => ws.close()];
+}
+
+/** Starts the bare ceiling (`bare_ceiling.ts`) answering `bodyFile`; resolves its URL once up. */
+export function bareServer(bodyFile: string): { url: Promise<string>; process: Deno.ChildProcess } {
+  const process = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", "scripts/server/bare_ceiling.ts", bodyFile],
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = process.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const url = (async () => {
+    let seen = "";
+    while (!/Listening on (http:\/\/[^/]+)/.test(seen)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`bare ceiling did not start: ${seen}`);
+      seen += value;
+    }
+    (async () => {
+      while (!(await reader.read()).done) { /* drain */ }
+    })().catch(() => {});
+    return /Listening on (http:\/\/[^/]+)/.exec(seen)![1];
+  })();
+  return { url, process };
+}
