@@ -170,12 +170,6 @@ export class AlertTriageEnv {
   readonly #serviceNames: readonly string[];
   /** Queue position of each queued alert (valid for alerts in `world.queue`; see `encodeAction`). */
   readonly #position: Int32Array;
-  /** Visible severity and confidence of each alert rounded for the wire (they never change once an
-   * alert has arrived): valid for alert numbers below `#rounded` in episode `#roundedResets`. */
-  readonly #severity4: Float64Array;
-  readonly #confidence4: Float64Array;
-  #rounded = 0;
-  #roundedResets = -1;
 
   /** Builds the environment for a world configuration. */
   constructor(options: EnvOptions) {
@@ -185,8 +179,6 @@ export class AlertTriageEnv {
     this.#serviceNames = options.world.services.map((s) => s.name);
     const cap = this.world.alertCapacity;
     this.#position = new Int32Array(cap);
-    this.#severity4 = new Float64Array(cap);
-    this.#confidence4 = new Float64Array(cap);
   }
 
   /** Starts a new episode and returns its first observation. */
@@ -257,7 +249,6 @@ export class AlertTriageEnv {
   /** The current observation (what the agent sees). */
   observation(): Observation {
     const w = this.world;
-    this.#roundArrivals();
     const n = w.queueLength;
     const queue = w.queue;
     const names = this.#serviceNames;
@@ -267,8 +258,8 @@ export class AlertTriageEnv {
       const a = queue[i];
       alerts[i] = {
         id: alertId(a),
-        visible_severity: this.#severity4[a],
-        confidence: this.#confidence4[a],
+        visible_severity: round4(w.aVisSev[a]),
+        confidence: round4(w.aConf[a]),
         alert_type: ALERT_TYPES[w.aType[a]],
         service: names[w.aService[a]],
         age: tick - w.aArrived[a],
@@ -283,20 +274,6 @@ export class AlertTriageEnv {
       escalations_pending: w.escalationCount,
       tick: w.tick,
     };
-  }
-
-  /** Rounds the visible values of the alerts that arrived since the last call. */
-  #roundArrivals(): void {
-    const w = this.world;
-    if (this.#roundedResets !== w.resets || this.#rounded > w.alertCount) {
-      this.#roundedResets = w.resets;
-      this.#rounded = 0;
-    }
-    for (let a = this.#rounded; a < w.alertCount; a++) {
-      this.#severity4[a] = round4(w.aVisSev[a]);
-      this.#confidence4[a] = round4(w.aConf[a]);
-    }
-    this.#rounded = w.alertCount;
   }
 
   /** Episode id, step count, task, seed and the hidden truth. */

@@ -128,9 +128,6 @@ export class World {
   queueLength = 0;
   /** Escalations not yet completed. */
   escalationCount = 0;
-  /** Episodes started on this world (each {@link World.reset} adds one): lets readers that cache
-   * per-alert values know when the alert numbers start over. */
-  resets = 0;
   /** Current tick. */
   tick = 0;
   /** Accumulated damage. */
@@ -215,7 +212,6 @@ export class World {
   /** Starts a new episode from a seed; the first alerts arrive at tick 0. */
   reset(seed: number): void {
     this.#rng = new Rng(seed);
-    this.resets++;
     this.alertCount = 0;
     this.incidentCount = 0;
     this.queueLength = 0;
