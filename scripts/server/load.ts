@@ -34,6 +34,8 @@ export interface LoadOptions {
   steps: number;
   /** The server's process id, for its CPU time (optional). */
   serverPid?: number;
+  /** The run is ended with an error after this long (default 600 s). */
+  deadlineSeconds?: number;
 }
 
 /** What {@link runLoad} measured. */
@@ -78,6 +80,20 @@ function cpuSeconds(pid: number | "self" | undefined): number {
 /** The seed of episode `e` of session `i`. */
 export const loadSeed = (i: number, e: number): number => i * 100000 + e;
 
+const OBSERVATION_PREFIX = '{"type":"observation","data":';
+
+/**
+ * The hash of an observation frame's `data` as the server wrote it: the frame is
+ * `{"type":"observation","data":<data>}`, so the data's own JSON is hashed without parsing and
+ * serialising it again (what the in-process replay hashes is `JSON.stringify` of the same data).
+ */
+function dataHash(text: string): number {
+  if (!text.startsWith(OBSERVATION_PREFIX) || !text.endsWith("}")) {
+    throw new Error(text.slice(0, 300));
+  }
+  return fnv1a(text.slice(OBSERVATION_PREFIX.length, -1));
+}
+
 async function runSession(
   ws: WsClient,
   i: number,
@@ -93,23 +109,22 @@ async function runSession(
     let observation: Observation | null = null;
     for (let n = 0; n < steps; n++) {
       if (observation === null) {
-        const reply = await ws.request({
+        ws.send({
           type: "reset",
           data: { task_id: task, seed: loadSeed(i, episode++), agent: "load" },
         });
+        const text = await ws.next(0);
         report.resets++;
-        if (reply.type !== "observation") throw new Error(JSON.stringify(reply).slice(0, 300));
-        hashes.push(fnv1a(JSON.stringify(reply.data)));
-        observation = reply.data.observation;
+        hashes.push(dataHash(text));
+        observation = JSON.parse(text).data.observation;
       }
       const t0 = performance.now();
       ws.send({ type: "step", data: policy(observation!) });
-      const text = await ws.next();
+      const text = await ws.next(0);
       latencies[i * steps + n] = performance.now() - t0;
-      const reply = JSON.parse(text);
-      if (reply.type !== "observation") throw new Error(text.slice(0, 300));
       report.steps++;
-      hashes.push(fnv1a(JSON.stringify(reply.data)));
+      hashes.push(dataHash(text));
+      const reply = JSON.parse(text);
       observation = reply.data.done ? null : reply.data.observation;
     }
   } catch (err) {
@@ -158,9 +173,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   );
   const cpu0 = cpuSeconds("self"), serverCpu0 = cpuSeconds(options.serverPid);
   const t0 = performance.now();
+  // one watchdog instead of a timer per frame: a server that stops answering ends the run (its
+  // sockets are closed, so every waiting session fails with an error)
+  const watchdog = setTimeout(() => {
+    report.errors.push(`no end after ${options.deadlineSeconds ?? 600} s: sockets closed`);
+    for (const ws of sockets) ws.socket.close();
+  }, (options.deadlineSeconds ?? 600) * 1000);
   const trajectories = await Promise.all(
     sockets.map((ws, i) => runSession(ws, i, options.steps, latencies, report)),
-  );
+  ).finally(() => clearTimeout(watchdog));
   report.seconds = (performance.now() - t0) / 1000;
   report.clientCpuUsPerStep = (cpuSeconds("self") - cpu0) * 1e6 / report.steps;
   report.serverCpuUsPerStep = (cpuSeconds(options.serverPid) - serverCpu0) * 1e6 / report.steps;

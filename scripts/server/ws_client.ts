@@ -130,12 +130,18 @@ export class WsClient {
     else this.socket.send(JSON.stringify(frame));
   }
 
-  /** The next text frame received (rejects if the socket closes first or on timeout). */
+  /**
+   * The next text frame received (rejects if the socket closes first or on timeout; `timeoutMs`
+   * 0 waits without a timer, for a hot loop whose caller bounds the wait itself).
+   */
   next(timeoutMs = 30000): Promise<string> {
     const queued = this.#queue.shift();
     if (queued !== undefined) return Promise.resolve(queued);
     if (this.#closeInfo) {
       return Promise.reject(new Error(`socket closed (${this.#closeInfo.code})`));
+    }
+    if (timeoutMs <= 0) {
+      return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
