@@ -16,6 +16,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { spawnServer } from "./spawn.ts";
 import { spawnReference } from "./bench_ws.ts";
 import {
   BARE,
@@ -43,45 +44,10 @@ const { values } = parseArgs({
 });
 if (!values.before) throw new Error("--before DIR (a tree of the earlier commit) is required");
 
-/** Starts `cli/server.ts` of `root` under `deno serve`; resolves its URL once it listens. */
-async function spawnTree(root: string): Promise<{ url: string; process: Deno.ChildProcess }> {
-  const process = new Deno.Command(Deno.execPath(), {
-    args: [
-      "serve",
-      "--port",
-      "0",
-      "--host",
-      "127.0.0.1",
-      "--allow-net",
-      "--allow-env=ALERT_TRIAGE_*",
-      "--allow-read=./data",
-      "--allow-write=./data",
-      `${root}/cli/server.ts`,
-    ],
-    cwd: root,
-    env: { ALERT_TRIAGE_MAX_SESSIONS: "64" },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = process.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  for (;;) {
-    const port = /listening on http:\/\/[^:]+:(\d+)/i.exec(seen)?.[1];
-    if (port) {
-      (async () => {
-        while (!(await reader.read()).done) { /* drain */ }
-      })().catch(() => {});
-      return { url: `http://127.0.0.1:${port}`, process };
-    }
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${root}: server did not start:\n${seen}`);
-    seen += value;
-  }
-}
-
 const trees = { before: values.before, after: values.after };
-const before = await spawnTree(trees.before);
-const after = await spawnTree(trees.after);
+const sessions = { ALERT_TRIAGE_MAX_SESSIONS: "64" };
+const before = await spawnServer(sessions, { root: trees.before });
+const after = await spawnServer(sessions, { root: trees.after });
 const ref = await spawnReference(values.python);
 const file = await Deno.makeTempFile({ suffix: ".json" });
 const fixedFile = await Deno.makeTempFile({ suffix: ".json" });

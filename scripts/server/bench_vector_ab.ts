@@ -16,6 +16,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { spawnServer } from "./spawn.ts";
 import { RemoteVectorEnv } from "../../src/learn/remote_vector_env.ts";
 import { Rng } from "../../src/rng.ts";
 
@@ -40,42 +41,8 @@ function cpuSeconds(pid: number): number {
 }
 
 async function serve(root: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "serve",
-      "--port",
-      "0",
-      "--host",
-      "127.0.0.1",
-      "--allow-net",
-      "--allow-env=ALERT_TRIAGE_*",
-      "--allow-read=./data",
-      "--allow-write=./data",
-      "cli/server.ts",
-    ],
-    cwd: root,
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!/listening on http:\/\/[^:]+:(\d+)/i.test(seen)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server in ${root} did not start: ${seen}`);
-    seen += value;
-  }
-  (async () => {
-    while (!(await reader.read()).done) { /* drain */ }
-  })().catch(() => {});
-  const port = /listening on http:\/\/[^:]+:(\d+)/i.exec(seen)![1];
-  return {
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid,
-    async stop() {
-      child.kill("SIGKILL");
-      await child.status;
-    },
-  };
+  const server = await spawnServer({}, { root });
+  return { url: server.url, pid: server.process.pid, stop: () => server.stop() };
 }
 
 interface Sample {

@@ -23,6 +23,7 @@ import { type Observation, TASK_IDS } from "../../mod.ts";
 import { spawnServer } from "./spawn.ts";
 import { fnv1a, replayTrajectory, rulePolicy } from "./trajectory.ts";
 import { WsClient } from "./ws_client.ts";
+import { cpuSeconds } from "./wire_frames.ts";
 
 /** Options of {@link runLoad}. */
 export interface LoadOptions {
@@ -64,17 +65,9 @@ export interface LoadReport {
   serverCpuUsPerStep: number;
 }
 
-const USER_HZ = 100;
-/** User + system CPU seconds of a process (`"self"` or a pid) from `/proc`, or NaN. */
-function cpuSeconds(pid: number | "self" | undefined): number {
-  if (pid === undefined) return NaN;
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
-  } catch {
-    return NaN;
-  }
+/** User + system CPU seconds of a process (`"self"` or a pid), or NaN. */
+function cpuSecondsOf(pid: number | "self" | undefined): number {
+  return pid === undefined ? NaN : cpuSeconds(pid === "self" ? Deno.pid : pid);
 }
 
 /** The seed of episode `e` of session `i`. */
@@ -171,7 +164,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const sockets = await Promise.all(
     Array.from({ length: options.sessions }, () => WsClient.connectNoDelay(wsUrl)),
   );
-  const cpu0 = cpuSeconds("self"), serverCpu0 = cpuSeconds(options.serverPid);
+  const cpu0 = cpuSecondsOf("self"), serverCpu0 = cpuSecondsOf(options.serverPid);
   const t0 = performance.now();
   // one watchdog instead of a timer per frame: a server that stops answering ends the run (its
   // sockets are closed, so every waiting session fails with an error)
@@ -183,8 +176,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     sockets.map((ws, i) => runSession(ws, i, options.steps, latencies, report)),
   ).finally(() => clearTimeout(watchdog));
   report.seconds = (performance.now() - t0) / 1000;
-  report.clientCpuUsPerStep = (cpuSeconds("self") - cpu0) * 1e6 / report.steps;
-  report.serverCpuUsPerStep = (cpuSeconds(options.serverPid) - serverCpu0) * 1e6 / report.steps;
+  report.clientCpuUsPerStep = (cpuSecondsOf("self") - cpu0) * 1e6 / report.steps;
+  report.serverCpuUsPerStep = (cpuSecondsOf(options.serverPid) - serverCpu0) * 1e6 / report.steps;
   // trajectories are checked against in-process replays after the clock stops
   trajectories.forEach((hashes, i) => hashes && verify(i, options.steps, hashes, report));
   const measured = latencies.subarray(0, options.sessions * options.steps).slice().sort();

@@ -26,18 +26,20 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-const ENTRY = new URL("../../cli/server.ts", import.meta.url).pathname;
-const GUARDED_ENTRY = new URL("../../cli/server_compiled.ts", import.meta.url).pathname;
-const ROOT = new URL("../../", import.meta.url).pathname;
+const HERE = new URL("../../", import.meta.url).pathname;
 
 /**
  * Spawns `deno serve` on port 0 (with `guarded`: `cli/server_compiled.ts`, the server behind
- * the connection guard, see `src/server/conn_guard.ts`) and resolves once it listens.
+ * the connection guard, see `src/server/conn_guard.ts`) and resolves once it listens. `root`
+ * serves another checkout's server (a `git worktree` of an earlier commit, for A/B runs).
  */
 export async function spawnServer(
   env: Record<string, string> = {},
-  { guarded = false }: { guarded?: boolean } = {},
+  { guarded = false, root = HERE }: { guarded?: boolean; root?: string } = {},
 ): Promise<ServerProcess> {
+  const ROOT = root.endsWith("/") ? root : `${root}/`;
+  const ENTRY = `${ROOT}cli/server.ts`;
+  const GUARDED_ENTRY = `${ROOT}cli/server_compiled.ts`;
   const perms = [
     "--allow-net",
     "--allow-env=ALERT_TRIAGE_*",
