@@ -10,7 +10,8 @@
  * observation is the first one of the new episode, `rewards`/`terminations`/`truncations` are
  * those of the ending step, the ended episode's last observation is copied to the `final*`
  * arrays, and its statistics (return, length, seed and the task grader's score, computed from
- * the hidden truth with `readTruth` and `task.grade`) are in the `episode*` arrays with
+ * the hidden truth by `episodeScorer`: the v1 graders' arithmetic on the world's arrays, else
+ * `readTruth` + `task.grade`) are in the `episode*` arrays with
  * `episodeDone[i] = 1` until the next step. Every call's action is applied; none is dropped.
  *
  * Decisions: `actions[i * slots + j]` is the code (0..3, ACTION_TYPES order) for slot `j` of
@@ -37,7 +38,7 @@
  * @module
  */
 import { Rng } from "../rng.ts";
-import { readTruth } from "../sim/truth.ts";
+import { episodeScorer } from "./episode_score.ts";
 import { World } from "../sim/world.ts";
 import type { Task } from "../../tasks/task.ts";
 import { round4 } from "../numbers.ts";
@@ -174,6 +175,8 @@ export class VectorEnv {
   readonly #useGrader: boolean;
   readonly #correction: "always" | "termination" | "never";
   readonly #grade: boolean;
+  /** The task grader's score of a world whose episode just ended. */
+  readonly #score: (world: World) => number;
   readonly #pendingReset: Uint8Array | null;
 
   /** Builds the worlds and every buffer. */
@@ -219,6 +222,7 @@ export class VectorEnv {
       : null;
     this.#correction = options.correction ?? "termination";
     this.#grade = options.grade ?? true;
+    this.#score = episodeScorer(this.task);
     if (this.#useGrader && !this.#grade) {
       throw new RangeError("the grader reward needs grade: true");
     }
@@ -301,15 +305,7 @@ export class VectorEnv {
         continue;
       }
       let score = NaN;
-      if (this.#grade) {
-        const truth = readTruth(w);
-        score = this.task.grade({
-          truth,
-          steps: w.tick,
-          horizon: w.config.horizon,
-          terminated: w.terminated,
-        }).score;
-      }
+      if (this.#grade) score = this.#score(w);
       const correct = this.#correction === "always" ||
         (this.#correction === "termination" && w.terminated);
       if (this.#useGrader && correct) reward += shaping.scale * score - shaping.total;
