@@ -3,7 +3,8 @@
  * alert's hidden class, outcome, damage, failures or incidents. The probe plays episodes over
  * HTTP (OpenEnv and the seed API), WebSocket (`/ws`, `/ws/train`) and MCP, and on every tick
  * sends a rejected action for every alert id it has ever seen that has left the queue (probing
- * is free: rejections change nothing), then scans every reply.
+ * is free: rejections change nothing), then scans every reply. The binary frames of
+ * `/ws/vector` are probed by `vector_leak_test.ts`.
  */
 import assert from "node:assert/strict";
 import { get, openWs, post, withServer } from "./helpers.ts";
