@@ -17,6 +17,7 @@
  * @module
  */
 export { TRAIN_SEED_LIMIT, VectorEnv, type VectorEnvOptions } from "./vector_env.ts";
+export { BatchArrays, FeatureBatchArrays } from "./batch_arrays.ts";
 export { type AutoresetMode, WorldBatch, type WorldBatchOptions } from "./world_batch.ts";
 export {
   RemoteVectorEnv,

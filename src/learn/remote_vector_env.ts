@@ -30,6 +30,7 @@
  *
  * @module
  */
+import { FeatureBatchArrays } from "./batch_arrays.ts";
 import { FeatureEncoder, GLOBAL_FEATURES, NUM_ACTIONS, SLOT_FEATURES } from "./features.ts";
 import type { AutoresetMode } from "./world_batch.ts";
 import { NoDelaySocket } from "./ws_nodelay.ts";
@@ -145,69 +146,28 @@ function wsUrl(url: string): string {
 }
 
 /** N remote environments behind the arrays of {@link VectorEnv} (see the module doc). */
-export class RemoteVectorEnv {
+export class RemoteVectorEnv extends FeatureBatchArrays {
   /** Gymnasium-style metadata. */
   readonly metadata: { autoreset_mode: AutoresetMode };
   /** The server's `opened` answer. */
   readonly opened: VectorOpened;
-  /** Number of environments. */
-  readonly numEnvs: number;
-  /** Alert slots per environment. */
-  readonly slots: number;
-  /** Slot features, `numEnvs x slots x SLOT_FEATURES`. */
-  readonly slotObs: Float32Array;
-  /** Global features, `numEnvs x GLOBAL_FEATURES`. */
-  readonly globalObs: Float32Array;
-  /** 1 where a slot holds a queued alert. */
-  readonly slotValid: Uint8Array;
-  /** Allowed decisions per slot, `numEnvs x slots x 4`. */
-  readonly actionMask: Uint8Array;
-  /** INVESTIGATE decisions allowed this tick. */
-  readonly budget: Int32Array;
   /** Decision codes to send at the next step, `numEnvs x slots`. */
   readonly actions: Int8Array;
-  /** Reward of the last step (the environment's). */
-  readonly rewards: Float32Array;
-  /** Environment reward of the last step (same as `rewards`). */
-  readonly envRewards: Float32Array;
-  /** Terminated flags of the last step. */
-  readonly terminations: Uint8Array;
-  /** Truncated flags of the last step. */
-  readonly truncations: Uint8Array;
-  /** 1 where an episode ended at the last step. */
-  readonly episodeDone: Uint8Array;
-  /** Return of the episode that just ended. */
-  readonly episodeReturn: Float64Array;
-  /** Length of the episode that just ended. */
-  readonly episodeLength: Int32Array;
-  /** Grader score of the episode that just ended. */
-  readonly episodeScore: Float64Array;
-  /** Seed of the episode that just ended. */
-  readonly episodeSeed: Float64Array;
-  /** Seed of the running episode. */
-  readonly seeds: Float64Array;
-  /** `SameStep`: last slot features of the episode that just ended. */
-  readonly finalSlotObs: Float32Array;
-  /** `SameStep`: last global features of the episode that just ended. */
-  readonly finalGlobalObs: Float32Array;
-  /** `SameStep`: last slot validity of the episode that just ended. */
-  readonly finalSlotValid: Uint8Array;
   /** The last frame received (views into it stay valid until the next call). */
   frame: VectorFrame | null = null;
   readonly #ws: Transport;
   readonly #encoder: FeatureEncoder;
   readonly #features: boolean;
   readonly #request: Uint8Array;
-  readonly #finalMask: Uint8Array;
   #waiting: { resolve: (data: unknown) => void; reject: (err: Error) => void } | null = null;
   #failure: Error | null = null;
 
   private constructor(ws: Transport, opened: VectorOpened, features: boolean) {
+    super(opened.num_envs, opened.slots);
+    const n = this.numEnvs, S = this.slots;
     this.#ws = ws;
     this.opened = opened;
     this.metadata = { autoreset_mode: opened.autoreset_mode };
-    const n = this.numEnvs = opened.num_envs;
-    const S = this.slots = opened.slots;
     this.#features = features;
     this.#encoder = new FeatureEncoder({
       services: opened.services.map((s) => ({ name: s.name, dependsOn: s.depends_on })),
@@ -215,27 +175,8 @@ export class RemoteVectorEnv {
       horizon: opened.horizon,
       maxQueue: opened.max_queue,
     }, S);
-    this.slotObs = new Float32Array(n * S * SLOT_FEATURES);
-    this.globalObs = new Float32Array(n * GLOBAL_FEATURES);
-    this.slotValid = new Uint8Array(n * S);
-    this.actionMask = new Uint8Array(n * S * NUM_ACTIONS);
-    this.budget = new Int32Array(n);
     this.#request = encodeStepRequest(new Int8Array(n * S), n, S);
     this.actions = new Int8Array(this.#request.buffer, HEADER_BYTES, n * S);
-    this.rewards = new Float32Array(n);
-    this.envRewards = new Float32Array(n);
-    this.terminations = new Uint8Array(n);
-    this.truncations = new Uint8Array(n);
-    this.episodeDone = new Uint8Array(n);
-    this.episodeReturn = new Float64Array(n);
-    this.episodeLength = new Int32Array(n);
-    this.episodeScore = new Float64Array(n).fill(NaN);
-    this.episodeSeed = new Float64Array(n);
-    this.seeds = new Float64Array(n);
-    this.finalSlotObs = new Float32Array(n * S * SLOT_FEATURES);
-    this.finalGlobalObs = new Float32Array(n * GLOBAL_FEATURES);
-    this.finalSlotValid = new Uint8Array(n * S);
-    this.#finalMask = new Uint8Array(n * S * NUM_ACTIONS);
     ws.onmessage = (data) => this.#deliver(data);
     ws.onclose = () => this.#fail(new Error("the vector socket closed"));
   }
@@ -355,7 +296,7 @@ export class RemoteVectorEnv {
     const raw = this.#encoder.raw, S = this.slots;
     const final = envs !== null;
     const valid = final ? this.finalSlotValid : this.slotValid;
-    const mask = final ? this.#finalMask : this.actionMask;
+    const mask = final ? this.finalMask : this.actionMask;
     let at = 0;
     for (let k = 0; k < obs.envs; k++) {
       const i = final ? envs[k] : k;

@@ -42,6 +42,7 @@ import { episodeScorer } from "./episode_score.ts";
 import { World } from "../sim/world.ts";
 import type { Task } from "../../tasks/task.ts";
 import { round4 } from "../numbers.ts";
+import { FeatureBatchArrays } from "./batch_arrays.ts";
 import { FeatureEncoder, GLOBAL_FEATURES, NUM_ACTIONS, SLOT_FEATURES } from "./features.ts";
 import { GraderShaping, shapingTable } from "./reward_shaping.ts";
 import { ComponentCredit } from "./component_credit.ts";
@@ -94,27 +95,13 @@ export interface VectorEnvOptions {
 }
 
 /** N worlds of one task behind typed-array observations, actions and rewards. */
-export class VectorEnv {
+export class VectorEnv extends FeatureBatchArrays {
   /** Gymnasium-style metadata: the autoreset mode (`SameStep` unless asked otherwise). */
   readonly metadata: { autoreset_mode: AutoresetMode; render_modes: string[] };
   /** The task. */
   readonly task: Task;
-  /** Number of environments. */
-  readonly numEnvs: number;
-  /** Alert slots per environment. */
-  readonly slots: number;
   /** The worlds (read-only use). */
   readonly worlds: World[];
-  /** Slot features, `numEnvs x slots x SLOT_FEATURES`. */
-  readonly slotObs: Float32Array;
-  /** Global features, `numEnvs x GLOBAL_FEATURES`. */
-  readonly globalObs: Float32Array;
-  /** 1 where a slot holds a queued alert, `numEnvs x slots`. */
-  readonly slotValid: Uint8Array;
-  /** Allowed decisions per slot, `numEnvs x slots x 4` (INVESTIGATE while budget > 0). */
-  readonly actionMask: Uint8Array;
-  /** INVESTIGATE decisions allowed this tick, per environment. */
-  readonly budget: Int32Array;
   /** World alert index in each slot (-1 when empty), `numEnvs x slots`. */
   readonly slotAlert: Int32Array;
   /** Room for attributed events per environment and step. */
@@ -131,34 +118,8 @@ export class VectorEnv {
   readonly eventCount: Int32Array;
   /** Decision codes to apply at the next step, `numEnvs x slots`. */
   readonly actions: Int8Array;
-  /** Training reward of the last step. */
-  readonly rewards: Float32Array;
-  /** Environment reward of the last step. */
-  readonly envRewards: Float32Array;
-  /** 1 where the last step terminated the episode (damage threshold). */
-  readonly terminations: Uint8Array;
-  /** 1 where the last step truncated the episode (horizon). */
-  readonly truncations: Uint8Array;
-  /** 1 where an episode ended at the last step (its statistics are below). */
-  readonly episodeDone: Uint8Array;
-  /** Environment-reward return of the episode that just ended. */
-  readonly episodeReturn: Float64Array;
   /** Training-reward return of the episode that just ended. */
   readonly episodeTrainReturn: Float64Array;
-  /** Length of the episode that just ended. */
-  readonly episodeLength: Int32Array;
-  /** Grader score of the episode that just ended (NaN when grading is off). */
-  readonly episodeScore: Float64Array;
-  /** Seed of the episode that just ended. */
-  readonly episodeSeed: Float64Array;
-  /** Seed of the running episode, per environment. */
-  readonly seeds: Float64Array;
-  /** Last slot observation of the episode that just ended (SameStep's `final_obs`). */
-  readonly finalSlotObs: Float32Array;
-  /** Last global observation of the episode that just ended. */
-  readonly finalGlobalObs: Float32Array;
-  /** Last slot validity of the episode that just ended. */
-  readonly finalSlotValid: Uint8Array;
   readonly #encoder: FeatureEncoder;
   readonly #shaping: GraderShaping[];
   readonly #envScale: number;
@@ -168,7 +129,6 @@ export class VectorEnv {
   readonly #running: Float64Array;
   readonly #runningTrain: Float64Array;
   readonly #lengths: Int32Array;
-  readonly #finalMask: Uint8Array;
   readonly #seeder: Rng;
   readonly #seedLimit: number;
   readonly #nextSeed?: (env: number) => number;
@@ -183,37 +143,17 @@ export class VectorEnv {
   constructor(options: VectorEnvOptions) {
     const n = options.numEnvs;
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`numEnvs must be >= 1, got ${n}`);
+    const cfg = options.task.world;
+    super(n, cfg.maxQueue);
+    const S = this.slots;
     const autoreset = options.autoreset ?? "SameStep";
     this.metadata = { autoreset_mode: autoreset, render_modes: [] };
     this.#pendingReset = autoreset === "NextStep" ? new Uint8Array(n) : null;
     this.task = options.task;
-    this.numEnvs = n;
-    const cfg = options.task.world;
-    this.slots = cfg.maxQueue;
-    const S = this.slots;
     this.worlds = Array.from({ length: n }, () => new World(cfg));
-    this.slotObs = new Float32Array(n * S * SLOT_FEATURES);
-    this.globalObs = new Float32Array(n * GLOBAL_FEATURES);
-    this.slotValid = new Uint8Array(n * S);
-    this.actionMask = new Uint8Array(n * S * NUM_ACTIONS);
-    this.budget = new Int32Array(n);
     this.slotAlert = new Int32Array(n * S).fill(-1);
     this.actions = new Int8Array(n * S);
-    this.rewards = new Float32Array(n);
-    this.envRewards = new Float32Array(n);
-    this.terminations = new Uint8Array(n);
-    this.truncations = new Uint8Array(n);
-    this.episodeDone = new Uint8Array(n);
-    this.episodeReturn = new Float64Array(n);
     this.episodeTrainReturn = new Float64Array(n);
-    this.episodeLength = new Int32Array(n);
-    this.episodeScore = new Float64Array(n).fill(NaN);
-    this.episodeSeed = new Float64Array(n);
-    this.seeds = new Float64Array(n);
-    this.finalSlotObs = new Float32Array(n * S * SLOT_FEATURES);
-    this.finalGlobalObs = new Float32Array(n * GLOBAL_FEATURES);
-    this.finalSlotValid = new Uint8Array(n * S);
-    this.#finalMask = new Uint8Array(n * S * NUM_ACTIONS);
     this.#encoder = new FeatureEncoder(cfg, S);
     this.#useGrader = (options.reward ?? "grader") === "grader";
     this.#envScale = options.envRewardScale ?? 1;
@@ -372,7 +312,7 @@ export class VectorEnv {
     raw.escalations = w.escalationCount;
     raw.queueLength = w.queueLength;
     raw.tick = w.tick;
-    const mask = validOut === this.slotValid ? this.actionMask : this.#finalMask;
+    const mask = validOut === this.slotValid ? this.actionMask : this.finalMask;
     this.#encoder.encode(
       slotOut,
       i * S * SLOT_FEATURES,

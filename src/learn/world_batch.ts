@@ -28,6 +28,7 @@
  */
 import { Rng } from "../rng.ts";
 import { World } from "../sim/world.ts";
+import { BatchArrays } from "./batch_arrays.ts";
 import { episodeScorer } from "./episode_score.ts";
 import type { Task } from "../../tasks/task.ts";
 
@@ -49,35 +50,15 @@ export interface WorldBatchOptions {
 }
 
 /** N worlds of one task on decision codes (see the module doc). */
-export class WorldBatch {
+export class WorldBatch extends BatchArrays {
   /** The task. */
   readonly task: Task;
-  /** Number of environments. */
-  readonly numEnvs: number;
-  /** Alert slots per environment (the queue capacity). */
-  readonly slots: number;
   /** The autoreset mode. */
   readonly autoreset: AutoresetMode;
   /** The worlds (read-only use). */
   readonly worlds: World[];
   /** Environment reward of the last step. */
   readonly rewards: Float64Array;
-  /** 1 where the last step terminated the episode. */
-  readonly terminations: Uint8Array;
-  /** 1 where the last step truncated the episode. */
-  readonly truncations: Uint8Array;
-  /** 1 where an episode ended at the last step. */
-  readonly episodeDone: Uint8Array;
-  /** Return of the episode that just ended. */
-  readonly episodeReturn: Float64Array;
-  /** Length of the episode that just ended. */
-  readonly episodeLength: Int32Array;
-  /** Grader score of the episode that just ended. */
-  readonly episodeScore: Float64Array;
-  /** Seed of the episode that just ended. */
-  readonly episodeSeed: Float64Array;
-  /** Seed of the running episode, per environment. */
-  readonly seeds: Float64Array;
   readonly #running: Float64Array;
   readonly #lengths: Int32Array;
   readonly #pending: Uint8Array;
@@ -91,20 +72,11 @@ export class WorldBatch {
   constructor(options: WorldBatchOptions) {
     const n = options.numEnvs;
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`numEnvs must be >= 1, got ${n}`);
+    super(n, options.task.world.maxQueue);
     this.task = options.task;
-    this.numEnvs = n;
-    this.slots = options.task.world.maxQueue;
     this.autoreset = options.autoreset ?? "NextStep";
     this.worlds = Array.from({ length: n }, () => new World(options.task.world));
     this.rewards = new Float64Array(n);
-    this.terminations = new Uint8Array(n);
-    this.truncations = new Uint8Array(n);
-    this.episodeDone = new Uint8Array(n);
-    this.episodeReturn = new Float64Array(n);
-    this.episodeLength = new Int32Array(n);
-    this.episodeScore = new Float64Array(n).fill(NaN);
-    this.episodeSeed = new Float64Array(n);
-    this.seeds = new Float64Array(n);
     this.#running = new Float64Array(n);
     this.#lengths = new Int32Array(n);
     this.#pending = new Uint8Array(n);
