@@ -162,11 +162,47 @@ Deno.test("the guard runs on every interface but loopback unless --guard/ALERT_T
   ]);
 });
 
+/**
+ * Runs `deno task start` with `args` and `env`, waits until it says it listens on
+ * 127.0.0.1:`port` (`deno serve` says "Listening", the guarded server "listening"), runs `fn`,
+ * then stops it with SIGTERM and waits for it.
+ */
+async function withTaskStart(
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  fn: () => Promise<void>,
+): Promise<void> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["task", "start", ...args],
+    cwd: new URL("../../", import.meta.url).pathname,
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    let seen = "";
+    while (!seen.toLowerCase().includes(`listening on http://127.0.0.1:${port}/`)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`deno task start exited: ${seen}`);
+      seen += value;
+    }
+    await fn();
+  } finally {
+    child.kill("SIGTERM");
+    (async () => {
+      while (!(await reader.read()).done) { /* drain */ }
+    })().catch(() => {});
+    await child.status;
+  }
+}
+
 Deno.test({
   name: "deno task start listens on PORT/HOST from the environment (and on --port)",
   sanitizeResources: false,
   async fn() {
-    const root = new URL("../../", import.meta.url).pathname;
     // the environment alone; then flags, which win over PORT/HOST
     const cases: {
       env: (port: number) => Record<string, string>;
@@ -180,31 +216,10 @@ Deno.test({
     ];
     for (const { env, flags } of cases) {
       const port = freePort();
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["task", "start", ...flags(port)],
-        cwd: root,
-        env: { NO_COLOR: "1", ...env(port) },
-        stdin: "null",
-        stdout: "null",
-        stderr: "piped",
-      }).spawn();
-      const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-      try {
-        let seen = "";
-        while (!seen.includes(`Listening on http://127.0.0.1:${port}/`)) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error(`deno task start exited: ${seen}`);
-          seen += value;
-        }
+      await withTaskStart(flags(port), env(port), port, async () => {
         const res = await fetch(`http://127.0.0.1:${port}/health`);
         equal((await res.json()).status, "healthy");
-      } finally {
-        child.kill("SIGTERM");
-        (async () => {
-          while (!(await reader.read()).done) { /* drain */ }
-        })().catch(() => {});
-        await child.status;
-      }
+      });
       // the launcher passed SIGTERM on: nothing listens any more
       await new Promise((r) => setTimeout(r, 200));
       let refused = false;
@@ -222,24 +237,9 @@ Deno.test({
   name: "deno task start --guard on runs the guarded server: a silent connection is dropped",
   sanitizeResources: false,
   async fn() {
-    const root = new URL("../../", import.meta.url).pathname;
     const port = freePort();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["task", "start", "--guard", "on", "--host", "127.0.0.1", "--port", String(port)],
-      cwd: root,
-      env: { NO_COLOR: "1", ALERT_TRIAGE_REQUEST_TIMEOUT_SECONDS: "1" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    try {
-      let seen = "";
-      while (!seen.includes(`listening on http://127.0.0.1:${port}/`)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`deno task start exited: ${seen}`);
-        seen += value;
-      }
+    const args = ["--guard", "on", "--host", "127.0.0.1", "--port", String(port)];
+    await withTaskStart(args, { ALERT_TRIAGE_REQUEST_TIMEOUT_SECONDS: "1" }, port, async () => {
       equal((await (await fetch(`http://127.0.0.1:${port}/health`)).json()).status, "healthy");
       // half a request head, then silence: the guard drops it after the 1 s request deadline
       const conn = await Deno.connect({ hostname: "127.0.0.1", port });
@@ -250,12 +250,6 @@ Deno.test({
       const waited = Date.now() - started;
       ok(waited >= 900 && waited < 5000, `dropped after ${waited} ms`);
       conn.close();
-    } finally {
-      child.kill("SIGTERM");
-      (async () => {
-        while (!(await reader.read()).done) { /* drain */ }
-      })().catch(() => {});
-      await child.status;
-    }
+    });
   },
 });
