@@ -17,6 +17,7 @@
  */
 import { parseArgs } from "node:util";
 import { spawnServer } from "./spawn.ts";
+import { cpuSeconds, runPythonClient } from "./wire_frames.ts";
 import { RemoteVectorEnv } from "../../src/learn/remote_vector_env.ts";
 import { Rng } from "../../src/rng.ts";
 
@@ -34,12 +35,6 @@ const ROOT = new URL("../../", import.meta.url).pathname;
 const TREES = [["old", values.base.replace(/\/?$/, "/")], ["new", ROOT]] as const;
 const ROUNDS = Number(values.rounds), SECONDS = Number(values.seconds);
 
-function cpuSeconds(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
 async function serve(root: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const server = await spawnServer({}, { root });
   return { url: server.url, pid: server.process.pid, stop: () => server.stop() };
@@ -52,26 +47,11 @@ interface Sample {
 }
 
 async function python(url: string, pid: number, root: string): Promise<Sample> {
-  const cpu0 = cpuSeconds(pid);
-  const out = await new Deno.Command(values.python!, {
-    args: [
-      "scripts/server/bench_wire_client.py",
-      url,
-      "vector:64",
-      String(SECONDS),
-      root + "python",
-    ],
-    cwd: ROOT,
-    env: { NO_PROXY: "127.0.0.1,localhost", no_proxy: "127.0.0.1,localhost" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-  const r = JSON.parse(new TextDecoder().decode(out.stdout));
+  const r = await runPythonClient(values.python!, url, "vector:64", SECONDS, pid, root);
   return {
     rate: r.env_steps_per_s,
     // The server also served the client's warm-up frames (50): counted in its CPU.
-    serverUs: ((cpuSeconds(pid) - cpu0) / (r.env_steps + 50 * 64)) * 1e6,
+    serverUs: (r.serverCpu / (r.env_steps + 50 * 64)) * 1e6,
     clientUs: (r.client_cpu_s / r.env_steps) * 1e6,
   };
 }

@@ -38,13 +38,13 @@ import {
   BARE_FIXED,
   bareHttp,
   bareServer,
-  cpuSeconds,
   type Frame,
   oursHttp,
   oursWs,
   recordEpisodes,
   refHttp,
   refWs,
+  runPythonClient,
   timed,
   type Window,
 } from "./wire_frames.ts";
@@ -112,21 +112,12 @@ async function vectorDeno(url: string, n: number): Promise<[Frame, () => Promise
 }
 
 async function python(url: string, mode: string, pid: number): Promise<[Window, number, number]> {
-  const cpu0 = cpuSeconds(pid);
-  const out = await new Deno.Command(PY, {
-    args: ["scripts/server/bench_wire_client.py", url, mode, String(WINDOW)],
-    cwd: ROOT,
-    env: { NO_PROXY: "127.0.0.1,localhost", no_proxy: "127.0.0.1,localhost" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-  const r = JSON.parse(new TextDecoder().decode(out.stdout));
+  const r = await runPythonClient(PY, url, mode, WINDOW, pid);
   const w: Window = {
     envSteps: r.env_steps,
     seconds: r.seconds,
     frameMs: [],
-    serverCpu: cpuSeconds(pid) - cpu0,
+    serverCpu: r.serverCpu,
     clientCpu: r.client_cpu_s,
   };
   return [w, r.p50_ms, r.p99_ms];

@@ -177,3 +177,48 @@ export function bareServer(bodyFile: string): { url: Promise<string>; process: D
   })();
   return { url, process };
 }
+
+/** What `scripts/server/bench_wire_client.py` reports of one window, plus the server's CPU. */
+export interface PythonClientReport {
+  /** Env-steps taken. */
+  env_steps: number;
+  /** The window's length, s. */
+  seconds: number;
+  /** Env-steps per second. */
+  env_steps_per_s: number;
+  /** Median frame time, ms. */
+  p50_ms: number;
+  /** 99th percentile frame time, ms. */
+  p99_ms: number;
+  /** The client process's CPU seconds in the window. */
+  client_cpu_s: number;
+  /** The server process's (`pid`) CPU seconds while the client ran, warm-up included. */
+  serverCpu: number;
+}
+
+/**
+ * Runs the Python benchmark client (`mode`: `lockstep` or `vector:N`) for `seconds` against
+ * `url` with the interpreter `python`; `clientRoot` imports the client package from another
+ * tree's `python/` (A/B runs).
+ */
+export async function runPythonClient(
+  python: string,
+  url: string,
+  mode: string,
+  seconds: number,
+  pid: number,
+  clientRoot?: string,
+): Promise<PythonClientReport> {
+  const cpu0 = cpuSeconds(pid);
+  const args = ["scripts/server/bench_wire_client.py", url, mode, String(seconds)];
+  if (clientRoot !== undefined) args.push(clientRoot + "python");
+  const out = await new Deno.Command(python, {
+    args,
+    cwd: ROOT,
+    env: { NO_PROXY: "127.0.0.1,localhost", no_proxy: "127.0.0.1,localhost" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return { ...JSON.parse(new TextDecoder().decode(out.stdout)), serverCpu: cpuSeconds(pid) - cpu0 };
+}
