@@ -143,3 +143,49 @@ export class FakeClock {
 }
 
 export { WsClient };
+
+/** A plain WebSocket on `/ws/vector` of the server at `url`, its messages taken in order. */
+export interface VectorSocket {
+  /** The socket itself. */
+  ws: WebSocket;
+  /** Sends a text or binary frame. */
+  send(data: string | Uint8Array): void;
+  /** The next `count` messages (strings or ArrayBuffers), waiting for them. */
+  take(count: number): Promise<unknown[]>;
+  /** Sends a frame and returns the next message. */
+  ask(data: string | Uint8Array): Promise<unknown>;
+  /** Closes the socket and waits until it is closed. */
+  close(): Promise<void>;
+}
+
+/** Opens a {@link VectorSocket} on the server at `url` (`http://...`). */
+export async function openVectorSocket(url: string): Promise<VectorSocket> {
+  const ws = new WebSocket(url.replace("http", "ws") + "/ws/vector");
+  ws.binaryType = "arraybuffer";
+  const inbox: unknown[] = [];
+  let wake: (() => void) | null = null;
+  ws.onmessage = (e) => {
+    inbox.push(e.data);
+    wake?.();
+  };
+  await new Promise((r) => ws.onopen = r);
+  const take = async (count: number) => {
+    while (inbox.length < count) await new Promise<void>((r) => wake = r);
+    return inbox.splice(0, count);
+  };
+  return {
+    ws,
+    send: (data) => ws.send(data),
+    take,
+    async ask(data) {
+      ws.send(data);
+      return (await take(1))[0];
+    },
+    async close() {
+      if (ws.readyState === WebSocket.CLOSED) return;
+      const closed = new Promise((r) => ws.onclose = r);
+      ws.close();
+      await closed;
+    },
+  };
+}

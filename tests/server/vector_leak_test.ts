@@ -15,36 +15,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { withServer } from "./helpers.ts";
-import { NoDelaySocket } from "../../src/learn/ws_nodelay.ts";
+import { openVectorSocket, withServer } from "./helpers.ts";
 import { makeEnv } from "../../tasks/registry.ts";
 import { ALERT_TYPES, type Observation } from "../../src/models.ts";
 import { Rng } from "../../src/rng.ts";
 
 const MAGIC = 0x31565441;
 const align8 = (n: number) => (n + 7) & ~7;
-
-/** A socket whose messages are awaited one at a time. */
-async function open(url: string): Promise<{
-  send(data: string | Uint8Array): void;
-  next(): Promise<string | ArrayBuffer>;
-  close(): void;
-}> {
-  const ws = await NoDelaySocket.connect(url);
-  const queue: (string | ArrayBuffer)[] = [];
-  const waiting: ((m: string | ArrayBuffer) => void)[] = [];
-  ws.onmessage = (m) => {
-    const w = waiting.shift();
-    if (w) w(m);
-    else queue.push(m);
-  };
-  return {
-    send: (d) => ws.send(d),
-    next: () =>
-      queue.length ? Promise.resolve(queue.shift()!) : new Promise((r) => waiting.push(r)),
-    close: () => ws.close(),
-  };
-}
 
 /** Checks environment `k` of the observation block at `at` against a public observation. */
 function checkObs(
@@ -81,7 +58,7 @@ function checkObs(
 Deno.test("/ws/vector frames carry the public observation, the reward and end flags, nothing else", async () => {
   await withServer(async (server) => {
     const n = 4, task = "hard";
-    const ws = await open(server.wsUrl + "/ws/vector");
+    const ws = await openVectorSocket(server.url);
     try {
       ws.send(JSON.stringify({
         type: "open",
@@ -90,13 +67,13 @@ Deno.test("/ws/vector frames carry the public observation, the reward and end fl
         seed: 11,
         autoreset_mode: "SameStep",
       }));
-      const opened = JSON.parse(await ws.next() as string);
+      const opened = JSON.parse((await ws.take(1))[0] as string);
       assert.equal(opened.type, "opened");
       const slots: number = opened.slots;
       const services: string[] = opened.services.map((s: { name: string }) => s.name);
 
       ws.send(JSON.stringify({ type: "reset" }));
-      let view = new DataView(await ws.next() as ArrayBuffer);
+      let view = new DataView((await ws.take(1))[0] as ArrayBuffer);
       assert.equal(view.getUint32(0, true), MAGIC);
       const envs = Array.from({ length: n }, () => makeEnv(task));
       const obs: Observation[] = envs.map((e, i) =>
@@ -120,7 +97,7 @@ Deno.test("/ws/vector frames carry the public observation, the reward and end fl
         new Uint32Array(request.buffer, 0, 6).set([MAGIC, 16, n, slots, 0, 0]);
         request.set(new Uint8Array(codes.buffer), 24);
         ws.send(request);
-        const frame = await ws.next();
+        const [frame] = await ws.take(1);
         assert.ok(frame instanceof ArrayBuffer, `step ${step}: ${frame}`);
         view = new DataView(frame);
         const [magic, kind, frameN, a, d, f] = [0, 1, 2, 3, 4, 5].map((i) =>
@@ -160,7 +137,7 @@ Deno.test("/ws/vector frames carry the public observation, the reward and end fl
       }
       assert.ok(ended >= n, `only ${ended} episodes ended`);
     } finally {
-      ws.close();
+      await ws.close();
     }
   });
 });

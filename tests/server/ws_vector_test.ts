@@ -14,7 +14,7 @@ import { type AutoresetMode, WorldBatch } from "../../src/learn/world_batch.ts";
 import { encodeStepRequest, FinalObservations, FrameWriter } from "../../src/learn/vector_wire.ts";
 import { Rng } from "../../src/rng.ts";
 import { getTask } from "../../tasks/registry.ts";
-import { startServer } from "./helpers.ts";
+import { openVectorSocket, startServer } from "./helpers.ts";
 
 const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
@@ -134,35 +134,6 @@ Deno.test("vector wire: the frames equal WorldBatch + FrameWriter in process", a
   }
 });
 
-/** A raw socket on `/ws/vector` answering one frame at a time. */
-async function rawSocket(url: string) {
-  const ws = new WebSocket(url.replace("http", "ws") + "/ws/vector");
-  ws.binaryType = "arraybuffer";
-  const inbox: unknown[] = [];
-  let wake: (() => void) | null = null;
-  ws.onmessage = (e) => {
-    inbox.push(e.data);
-    wake?.();
-  };
-  await new Promise((r) => ws.onopen = r);
-  const next = async () => {
-    while (!inbox.length) await new Promise<void>((r) => wake = r);
-    return inbox.shift();
-  };
-  return {
-    ws,
-    async ask(data: string | Uint8Array) {
-      ws.send(data);
-      return await next();
-    },
-    async close() {
-      const closed = new Promise((r) => ws.onclose = r);
-      ws.close();
-      await closed;
-    },
-  };
-}
-
 function errorCode(reply: unknown): string {
   assert.equal(typeof reply, "string", "expected a text error frame");
   const frame = JSON.parse(reply as string);
@@ -173,7 +144,7 @@ function errorCode(reply: unknown): string {
 
 Deno.test("vector wire: malformed frames get an error frame and change nothing", async () => {
   const server = startServer();
-  const s = await rawSocket(server.url);
+  const s = await openVectorSocket(server.url);
   try {
     assert.equal(errorCode(await s.ask(new Uint8Array(30))), "NOT_OPEN");
     assert.equal(errorCode(await s.ask("{")), "INVALID_JSON");
@@ -242,24 +213,12 @@ Deno.test("vector wire: pipelined step requests get their own, intact replies", 
   // The server answers from one reusable frame buffer per session: replies sent back to back
   // must each carry their own step (the socket layer copies each one when it is sent).
   const server = startServer();
-  const ws = new WebSocket(server.url.replace("http", "ws") + "/ws/vector");
-  ws.binaryType = "arraybuffer";
-  const inbox: unknown[] = [];
-  let wake: (() => void) | null = null;
-  ws.onmessage = (e) => {
-    inbox.push(e.data);
-    wake?.();
-  };
-  const take = async (count: number) => {
-    while (inbox.length < count) await new Promise<void>((r) => wake = r);
-    return inbox.splice(0, count);
-  };
+  const ws = await openVectorSocket(server.url);
   try {
-    await new Promise((r) => ws.onopen = r);
     ws.send('{"type":"open","num_envs":16,"task_id":"hard","seed":2}');
-    const S = JSON.parse((await take(1))[0] as string).slots;
+    const S = JSON.parse((await ws.take(1))[0] as string).slots;
     ws.send('{"type":"reset"}');
-    await take(1);
+    await ws.take(1);
     const batch = new WorldBatch({ task: getTask("hard"), numEnvs: 16, seed: 2 });
     batch.reset();
     const writer = new FrameWriter();
@@ -271,7 +230,7 @@ Deno.test("vector wire: pipelined step requests get their own, intact replies", 
         return codes;
       });
       for (const codes of requests) ws.send(encodeStepRequest(codes, 16, S));
-      const replies = await take(requests.length);
+      const replies = await ws.take(requests.length);
       for (let k = 0; k < requests.length; k++) {
         batch.step(requests[k]);
         const expected = writer.step(batch.worlds, batch, null);
@@ -283,9 +242,7 @@ Deno.test("vector wire: pipelined step requests get their own, intact replies", 
       }
     }
   } finally {
-    const closed = new Promise((r) => ws.onclose = r);
-    ws.close();
-    await closed;
+    await ws.close();
     await server.close();
   }
 });
