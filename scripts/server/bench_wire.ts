@@ -6,7 +6,8 @@
  * included, played by the same client; the same ceiling answering the first step's reply to
  * every request, the ceiling of the earlier runs, whose replies are half the average size; and
  * the openenv-core 0.3.0 echo reference), WebSocket
- * lock-step (`/ws`: ours and the reference), the vectorised protocol (`/ws/vector`) at
+ * lock-step (`/ws`: ours, the bare ceiling's `Deno.upgradeWebSocket` answering the `/ws` frames
+ * our server answered to the same client, and the reference), the vectorised protocol (`/ws/vector`) at
  * N = 1, 16, 64, 256 from Deno (`RemoteVectorEnv`, raw frames) and from Python (the Gymnasium
  * `AlertTriageVectorEnv`, encoding included), the Python lock-step Gymnasium env over `/ws`,
  * and, for the in-process figure, the public object API (`makeEnv` + `step({decisions})`,
@@ -36,12 +37,14 @@ import { spawnReference } from "./bench_ws.ts";
 import {
   BARE,
   BARE_FIXED,
+  BARE_WS,
   bareHttp,
   bareServer,
   type Frame,
   oursHttp,
   oursWs,
   recordEpisodes,
+  recordWsEpisodes,
   refHttp,
   refWs,
   runPythonClient,
@@ -149,15 +152,17 @@ if (import.meta.main) {
   const oursPid = ours.process.pid;
   const ref = ONLY.has("http") || ONLY.has("ws") ? await spawnReference(PY) : null;
   // Real replies for the bare ceilings: the conversation of RECORDED episodes played as the
-  // HTTP row plays them (the same bytes), and the first step's reply alone (the ceiling before).
+  // HTTP row plays them (the same bytes), the first step's reply alone (the ceiling before), and
+  // the `/ws` frames of the same episodes played as the WS row plays them.
   const episodes = ONLY.has("http") ? await recordEpisodes(ours.url) : [];
   const fixed = [{ reset: episodes[0]?.reset, steps: [episodes[0]?.steps[0]] }];
-  const bodyFiles = await Promise.all([episodes, fixed].map(async (recording) => {
+  const wsEpisodes = ONLY.has("ws") ? await recordWsEpisodes(ours.url) : [];
+  const bodyFiles = await Promise.all([episodes, fixed, wsEpisodes].map(async (recording) => {
     const file = await Deno.makeTempFile({ suffix: ".json" });
     await Deno.writeTextFile(file, JSON.stringify(recording));
     return file;
   }));
-  const bare = ONLY.has("http") ? bareServer(bodyFiles[0]) : null;
+  const bare = ONLY.has("http") || ONLY.has("ws") ? bareServer(bodyFiles[0], bodyFiles[2]) : null;
   const bareFixed = ONLY.has("http") ? bareServer(bodyFiles[1]) : null;
   const bareUrl = bare ? await bare.url : "";
   const bareFixedUrl = bareFixed ? await bareFixed.url : "";
@@ -187,9 +192,11 @@ if (import.meta.main) {
     if (ONLY.has("ws")) {
       const [oWs, c1] = await oursWs(ours.url);
       const [rWs, c2] = await refWs(ref!.url);
-      closers.push(c1, c2);
+      const [bWs, c3] = await oursWs(bareUrl);
+      closers.push(c1, c2, c3);
       deno.push(
         ["WS lock-step /ws", "alert-triage", 1, oWs, oursPid],
+        ["WS lock-step /ws", BARE_WS, 1, bWs, bare!.process.pid],
         ["WS lock-step /ws", "openenv-core echo", 1, rWs, ref!.pid],
       );
     }
@@ -284,6 +291,7 @@ if (import.meta.main) {
   const httpBareFixed = get("HTTP /step", "Deno", BARE_FIXED);
   const wsOurs = get("WS lock-step /ws", "Deno", "alert-triage");
   const wsRef = get("WS lock-step /ws", "Deno", "openenv-core echo");
+  const wsBare = get("WS lock-step /ws", "Deno", BARE_WS);
   const py64 = get("vector WS /ws/vector", "Python", "alert-triage", 64);
   const pyLock = get("WS lock-step /ws", "Python", "alert-triage");
   const deno256 = get("vector WS /ws/vector", "Deno", "alert-triage", 256);
@@ -295,7 +303,9 @@ if (import.meta.main) {
       `in-process ${(ip / cp).toFixed(1)}x CartPole (>= 10x, 5x at minimum); ` +
       `HTTP /step ${(100 * httpOurs / httpBare).toFixed(0)}% of the bare ceiling (>= 70%; ` +
       `${(100 * httpOurs / httpBareFixed).toFixed(0)}% of the one-fixed-reply ceiling); ` +
-      `WS lock-step ${(wsOurs / wsRef).toFixed(1)}x the openenv-core echo server (>= 5x).`,
+      `WS lock-step ${(wsOurs / wsRef).toFixed(1)}x the openenv-core echo server (>= 5x; ` +
+      `${(100 * wsOurs / wsBare).toFixed(0)}% of the bare Deno WebSocket ceiling, which is ` +
+      `${(wsBare / wsRef).toFixed(1)}x the echo server).`,
   );
   if (values.json) console.log(JSON.stringify({ started, rows, cartpoles, inProcess }));
   else console.log(lines.join("\n"));

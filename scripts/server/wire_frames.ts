@@ -112,6 +112,33 @@ export async function recordEpisodes(url: string): Promise<{ reset: unknown; ste
   return episodes;
 }
 
+/** The bare ceiling's WebSocket, answering the recorded `/ws` frames (see `bare_ceiling.ts`). */
+export const BARE_WS = "bare Deno WebSocket ceiling";
+
+/** The `/ws` reply frames of RECORDED episodes played like {@link oursWs} plays them (parsed). */
+export async function recordWsEpisodes(
+  url: string,
+): Promise<{ reset: unknown; steps: unknown[] }[]> {
+  const ws = await LeanSocket.open(url.replace(/^http/, "ws") + "/ws");
+  const episodes = [];
+  try {
+    for (let seed = 0; seed < RECORDED; seed++) {
+      const reset = await ws.request({ type: "reset", data: { seed, task_id: "hard" } });
+      const steps = [];
+      for (let done = false; !done;) {
+        const reply = await ws.request({ type: "step", data: { decisions: [] } });
+        if (reply.type !== "observation") throw new Error(JSON.stringify(reply));
+        steps.push(reply);
+        done = reply.data.done;
+      }
+      episodes.push({ reset, steps });
+    }
+  } finally {
+    await ws.close();
+  }
+  return episodes;
+}
+
 /** Lock-step HTTP steps only (the one-fixed-reply ceiling). */
 export function bareHttp(url: string): Frame {
   return async () => {
@@ -154,10 +181,17 @@ export async function refWs(url: string): Promise<[Frame, () => Promise<void>]> 
   return [frame, () => ws.close()];
 }
 
-/** Starts the bare ceiling (`bare_ceiling.ts`) answering `bodyFile`; resolves its URL once up. */
-export function bareServer(bodyFile: string): { url: Promise<string>; process: Deno.ChildProcess } {
+/**
+ * Starts the bare ceiling (`bare_ceiling.ts`) answering `bodyFile` over HTTP (and `wsBodyFile`,
+ * if given, over a WebSocket); resolves its URL once up.
+ */
+export function bareServer(
+  bodyFile: string,
+  wsBodyFile?: string,
+): { url: Promise<string>; process: Deno.ChildProcess } {
+  const files = wsBodyFile ? [bodyFile, wsBodyFile] : [bodyFile];
   const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net", "--allow-read", "scripts/server/bare_ceiling.ts", bodyFile],
+    args: ["run", "--allow-net", "--allow-read", "scripts/server/bare_ceiling.ts", ...files],
     cwd: ROOT,
     stdout: "null",
     stderr: "piped",
