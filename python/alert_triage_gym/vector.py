@@ -14,13 +14,19 @@ episode's first observation; the last one is in ``info["final_obs"]``).
 
 Seeding: ``reset(seed=S)`` restarts the server's stream of episode seeds at ``S`` (episode
 seeds are drawn from ``[0, train_seed_high)``, below the held-out seeds); ``reset()`` keeps the
-stream. ``info["seed"]`` holds each environment's episode seed.
+stream, and the first ``reset()`` without a seed starts it from fresh entropy (as Gymnasium's
+vector envs do), so only a seeded run repeats. One stream serves all environments: a list of
+per-environment seeds is refused with a ``ValueError``. ``info["seed"]`` holds each environment's
+episode seed.
 
 ``info`` keys: ``seed`` and ``action_mask`` (``(N, slots, 4)`` int8) always; for ended
-episodes ``task_score`` (the grader's exact score; ``/ws`` rounds it to 3 decimals),
-``episode_return``, ``episode_length`` and ``episode_seed``, each with its ``_key`` mask, and in
-``SameStep`` mode ``final_obs`` (``_final_obs``). Gymnasium's ``RecordEpisodeStatistics`` vector
-wrapper adds ``episode``.
+episodes ``task_score`` (the grader's score as it returns it, 4 decimals; ``/ws`` rounds it to 3
+and clamps it to [0.001, 0.999]), ``episode_return``, ``episode_length`` and ``episode_seed``,
+each with its ``_key`` mask, and in ``SameStep`` mode, as Gymnasium 1.x's ``SyncVectorEnv``
+gives them, ``final_obs`` (``_final_obs``) and ``final_info`` (``_final_info``: a vector info
+dict of the ended episodes' ``task_score``, ``episode_return``, ``episode_length`` and
+``seed``, with their masks). Gymnasium's ``RecordEpisodeStatistics`` vector wrapper adds
+``episode``.
 
 :class:`AlertTriageSB3VecEnv` adapts it to Stable-Baselines3's ``VecEnv`` (``SameStep``, with
 ``terminal_observation``, ``task_score`` and ``TimeLimit.truncated`` in the infos).
@@ -185,6 +191,12 @@ class AlertTriageVectorEnv(VectorEnv):
         self._client = VectorWireClient(url)
         self.opened = self._open(mode, int(train_seed_high))
         self.max_queue = int(self.opened["max_queue"])
+        if self.slots > self.max_queue:
+            self._client.close()
+            raise ValueError(
+                f"slots={self.slots} exceeds the task's queue of {self.max_queue} alerts; "
+                f"pass slots <= {self.max_queue} (or None for the task's default)"
+            )
         self._batch = BatchEncoder(self.encoder, self.max_queue)
         self._placed = np.zeros((self.num_envs, self.slots), dtype=np.int64)
         self._present = np.zeros((self.num_envs, self.slots), dtype=bool)
@@ -193,6 +205,7 @@ class AlertTriageVectorEnv(VectorEnv):
         self._rows = np.arange(self.num_envs)[:, None] * self.max_queue
         self._flat = np.zeros(0, dtype=np.intp)
         self._ready = False
+        self._seeded = False
         self.closed = False
 
     def _open(self, mode: AutoresetMode, seed_limit: int) -> dict[str, Any]:
@@ -214,10 +227,17 @@ class AlertTriageVectorEnv(VectorEnv):
     def reset(
         self, *, seed: int | list[int] | None = None, options: dict[str, Any] | None = None
     ) -> tuple[np.ndarray, dict[str, Any]]:
-        """Resets every environment; ``seed`` restarts the episode-seed stream."""
-        if isinstance(seed, (list, tuple)):
-            seed = seed[0]
-        frame = self._client.reset(seed)
+        """Resets every environment; ``seed`` restarts the episode-seed stream (the first reset
+        without one starts it from fresh entropy)."""
+        if isinstance(seed, (list, tuple, np.ndarray)):
+            raise ValueError(
+                "per-environment seeds are not supported: the server draws every environment's "
+                "episode seeds from one stream; pass one int (it restarts the stream) or None"
+            )
+        if seed is None and not self._seeded:
+            seed = int(np.random.SeedSequence().entropy % (2**53))
+        frame = self._client.reset(None if seed is None else int(seed))
+        self._seeded = True
         self._ready = True
         obs = self._ingest(frame.obs)
         return obs, {"seed": frame.seeds.astype(np.int64), "action_mask": self._mask.copy()}
@@ -231,7 +251,15 @@ class AlertTriageVectorEnv(VectorEnv):
 
     def _write_codes(self, actions: Any, codes: np.ndarray) -> None:
         """:meth:`decode_actions` into ``codes`` (a contiguous ``(N, max_queue)`` int8 view)."""
-        a = np.asarray(actions, dtype=np.int64).reshape(self.num_envs, self.slots)
+        raw = np.asarray(actions)
+        if raw.size != self.num_envs * self.slots:
+            raise ValueError(
+                f"actions must have shape ({self.num_envs}, {self.slots}), got {raw.shape}"
+            )
+        if raw.dtype.kind not in "iub":
+            if raw.dtype.kind != "f" or not np.array_equal(raw, np.floor(raw)):
+                raise ValueError(f"action codes must be integers 0..3, got dtype {raw.dtype}")
+        a = raw.astype(np.int64).reshape(self.num_envs, self.slots)
         if a.size and (a.min() < 0 or a.max() > 3):
             raise ValueError("action codes must be in 0..3")
         a = np.where(self._present, a, DELAY)
@@ -285,6 +313,13 @@ class AlertTriageVectorEnv(VectorEnv):
                 for k, i in enumerate(d):
                     objs[i] = final_obs[k]
                 info["final_obs"], info["_final_obs"] = objs, done
+                info["final_info"] = {
+                    "task_score": score, "_task_score": done,
+                    "episode_return": ret, "_episode_return": done,
+                    "episode_length": length, "_episode_length": done,
+                    "seed": ep_seed, "_seed": done,
+                }  # fmt: skip
+                info["_final_info"] = done
         return obs, rewards, terminations, truncations, info
 
     def action_masks(self) -> np.ndarray:
@@ -356,7 +391,13 @@ def _sb3_vec_env_class() -> type:
 
         def env_method(self, method_name: str, *args: Any, indices: Any = None,
                        **kwargs: Any) -> list[Any]:  # fmt: skip
-            return [getattr(self.venv, method_name)(*args, **kwargs)]
+            """Calls the method once on the batch; a result with one row per environment
+            (``action_masks``) is split into the rows of ``indices``, any other is repeated."""
+            result = getattr(self.venv, method_name)(*args, **kwargs)
+            index = self._get_indices(indices)
+            if isinstance(result, np.ndarray) and result.shape[:1] == (self.num_envs,):
+                return [result[i] for i in index]
+            return [result] * len(index)
 
         def env_is_wrapped(self, wrapper_class: type, indices: Any = None) -> list[bool]:
             return [False] * len(self._get_indices(indices))

@@ -232,6 +232,13 @@ export class RemoteVectorEnv extends FeatureBatchArrays {
 
   #send(data: string | Uint8Array): Promise<VectorFrame> {
     if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#waiting) {
+      // One frame at a time: the arrays hold one reply, and a second request would take the
+      // first one's reply.
+      return Promise.reject(
+        new Error("RemoteVectorEnv: a step or reset is already in flight; await it first"),
+      );
+    }
     return new Promise<unknown>((resolve, reject) => {
       this.#waiting = { resolve, reject };
       this.#ws.send(data);

@@ -70,6 +70,11 @@ def check_matches_single(url: str, task: str, mode: AutoresetMode, n: int, steps
                         pending[i] = True
                     else:
                         assert o.tobytes() == info["final_obs"][i].tobytes(), f"t={t} final"
+                        final = info["final_info"]  # Gymnasium 1.x SyncVectorEnv's layout
+                        assert info["_final_info"][i] and final["_task_score"][i]
+                        assert final["task_score"][i] == info["task_score"][i]
+                        assert final["seed"][i] == info["episode_seed"][i]
+                        assert final["episode_length"][i] == info["episode_length"][i]
                         o2, _ = env.reset(seed=int(info["seed"][i]))
                         assert o2.tobytes() == obs[i].tobytes(), f"t={t} env {i}: new episode"
                 else:
@@ -98,14 +103,40 @@ def check_gymnasium_conventions(url: str) -> None:
         prev = venv.reset(seed=5)[0]
         nxt = venv.step(venv.action_space.sample())[0]
         assert nxt is not prev and prev.tobytes() == a.tobytes()  # not overwritten
-        for bad in (np.full((4, venv.slots), 4), np.full((4, venv.slots), -1)):
+        bad_actions = (
+            np.full((4, venv.slots), 4),
+            np.full((4, venv.slots), -1),
+            np.full((4, venv.slots), 0.7),  # not an integer code
+            np.zeros((4, venv.slots + 1), dtype=np.int64),  # wrong shape
+        )
+        for bad in bad_actions:
             try:
                 venv.step(bad)
-                raise AssertionError("bad action codes accepted")
+                raise AssertionError(f"bad actions accepted: {bad.dtype} {bad.shape}")
+            except ValueError:
+                pass
+        venv.step(np.ones((4, venv.slots)))  # integral floats are codes
+        for seeds in ([0, 1, 2, 3], (5,), np.arange(4)):
+            try:
+                venv.reset(seed=seeds)
+                raise AssertionError(f"per-environment seeds {seeds!r} accepted")
             except ValueError:
                 pass
     finally:
         venv.close()
+    # Unseeded: the first reset starts the stream from entropy, as Gymnasium's vector envs do.
+    fresh = [AlertTriageVectorEnv(url, task_id="easy", num_envs=4) for _ in range(2)]
+    try:
+        first = [v.reset()[1]["seed"] for v in fresh]
+        assert not np.array_equal(first[0], first[1]), first
+    finally:
+        for v in fresh:
+            v.close()
+    try:
+        AlertTriageVectorEnv(url, task_id="easy", num_envs=2, slots=10_000)
+        raise AssertionError("slots beyond the queue accepted")
+    except ValueError as err:
+        assert "slots" in str(err), err
     wrapped = RecordEpisodeStatistics(AlertTriageVectorEnv(url, task_id="easy", num_envs=3))
     wrapped.reset(seed=1)
     episodes = 0
@@ -217,6 +248,10 @@ def check_sb3_adapter(url: str) -> None:
     try:
         obs = venv.reset()
         assert obs.shape == (4, venv.observation_space.shape[0])
+        # sb3-contrib's MaskablePPO stacks env_method("action_masks"): one row per environment.
+        masks = venv.env_method("action_masks")
+        assert len(masks) == 4 and np.stack(masks).shape == (4, 4 * venv.venv.slots)
+        assert len(venv.env_method("action_masks", indices=[1, 3])) == 2
         done_seen = 0
         for _ in range(40):
             actions = np.stack([venv.action_space.sample() for _ in range(4)])
