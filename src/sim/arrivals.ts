@@ -212,6 +212,7 @@ export class Arrivals {
   #openIncident(s: number, parent: number, sev: number): number {
     const w = this.#w;
     const inc = w.incidentCount++;
+    if (inc === w.iService.length) w.growIncidents();
     w.iService[inc] = s;
     w.iStart[inc] = w.tick;
     w.iStatus[inc] = ACTIVE;
@@ -279,6 +280,7 @@ export class Arrivals {
   ): number {
     const w = this.#w;
     const a = w.alertCount++;
+    if (a === w.aService.length) w.growAlerts();
     if (kind !== CRITICAL) this.#tickArrivals++;
     w.aService[a] = s;
     w.aType[a] = type;

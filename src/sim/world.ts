@@ -63,56 +63,76 @@ import { Arrivals } from "./arrivals.ts";
 
 export * from "./codes.ts";
 
+/** Alerts and incidents a new world has room for before its arrays first grow. */
+const INITIAL_ALERTS = 64, INITIAL_INCIDENTS = 16;
+
+/** The next size of a pool of `size` entries that may hold at most `max`. */
+function grownSize(size: number, max: number): number {
+  if (size >= max) throw new RangeError(`the pool is full (${max} entries)`);
+  return Math.min(max, 2 * size);
+}
+
+/** `into` with `from` copied to its start. */
+function grown<T extends Int8Array | Int16Array | Int32Array | Float64Array>(from: T, into: T): T {
+  into.set(from as never);
+  return into;
+}
+
 /** The simulated estate. One instance is reused across episodes. */
 export class World {
   /** The configuration this world runs. */
   readonly config: WorldConfig;
   /** For each service, the services depending on it. */
   readonly dependents: readonly (readonly number[])[];
-  /** Capacity of the alert pool (most alerts one episode can hold). */
+  /**
+   * Most alerts one episode can hold (the worst case of the arrival process). The alert and
+   * incident arrays below start smaller and grow on demand (doubling, up to this), so a world
+   * holds what its episodes use (~15x less than the worst case on the built-in tasks): read
+   * them through the world at each use, never keep a reference across a step.
+   */
   readonly alertCapacity: number;
   /** Service index of each alert. */
-  readonly aService: Int16Array;
+  aService: Int16Array;
   /** Alert type index (ALERT_TYPES order) of each alert. */
-  readonly aType: Int8Array;
+  aType: Int8Array;
   /** Hidden kind code of each alert (CRITICAL, SYMPTOM, TRANSIENT, NOISE). */
-  readonly aKind: Int8Array;
+  aKind: Int8Array;
   /** Hidden true severity of each alert. */
-  readonly aTrueSev: Float64Array;
+  aTrueSev: Float64Array;
   /** Visible (noisy) severity of each alert. */
-  readonly aVisSev: Float64Array;
+  aVisSev: Float64Array;
   /** Visible confidence of each alert. */
-  readonly aConf: Float64Array;
+  aConf: Float64Array;
   /** Tick each alert arrived. */
-  readonly aArrived: Int32Array;
+  aArrived: Int32Array;
   /** Incident of each alert, -1 for none. */
-  readonly aIncident: Int32Array;
+  aIncident: Int32Array;
   /** Outcome code of each alert (PENDING while queued). */
-  readonly aOutcome: Int8Array;
+  aOutcome: Int8Array;
   /** Tick of each alert's outcome, -1 while pending. */
-  readonly aOutcomeTick: Int32Array;
+  aOutcomeTick: Int32Array;
   /** Last explicit decision code on each alert, -1 for none. */
-  readonly aDecision: Int8Array;
+  aDecision: Int8Array;
   /** Tick at which the alert heals/expires (queue) or its escalation completes. */
-  readonly aDue: Int32Array;
+  aDue: Int32Array;
   /** Alerts waiting for a decision, oldest first. */
   readonly queue: Int32Array;
   /** Escalated alerts not yet completed. */
-  readonly escalations: Int32Array;
+  escalations: Int32Array;
   /** Service index of each incident. */
-  readonly iService: Int16Array;
+  iService: Int16Array;
   /** Root-cause alert of each incident. */
-  readonly iRoot: Int32Array;
+  iRoot: Int32Array;
   /** Tick each incident started. */
-  readonly iStart: Int32Array;
+  iStart: Int32Array;
   /** Status code of each incident (ACTIVE, RESOLVED, FAILED_INCIDENT). */
-  readonly iStatus: Int8Array;
+  iStatus: Int8Array;
   /** Tick each incident ended, -1 while active. */
-  readonly iEnd: Int32Array;
+  iEnd: Int32Array;
   /** Incident whose failure caused each incident, -1 for none. */
-  readonly iParent: Int32Array;
+  iParent: Int32Array;
   /** Hidden true severity of each incident. */
-  readonly iSev: Float64Array;
+  iSev: Float64Array;
   /** Active incident per service, -1 for none. */
   readonly serviceIncident: Int32Array;
   /** Per-step count of each reward component (reset at every step). */
@@ -165,28 +185,28 @@ export class World {
     this.dependents = dependentsOf(config.services);
     const cap = Arrivals.capacity(config);
     this.alertCapacity = cap;
-    this.aService = new Int16Array(cap);
-    this.aType = new Int8Array(cap);
-    this.aKind = new Int8Array(cap);
-    this.aTrueSev = new Float64Array(cap);
-    this.aVisSev = new Float64Array(cap);
-    this.aConf = new Float64Array(cap);
-    this.aArrived = new Int32Array(cap);
-    this.aIncident = new Int32Array(cap);
-    this.aOutcome = new Int8Array(cap);
-    this.aOutcomeTick = new Int32Array(cap);
-    this.aDecision = new Int8Array(cap);
-    this.aDue = new Int32Array(cap);
+    const alerts = Math.min(cap, INITIAL_ALERTS), incidents = Math.min(cap, INITIAL_INCIDENTS);
+    this.aService = new Int16Array(alerts);
+    this.aType = new Int8Array(alerts);
+    this.aKind = new Int8Array(alerts);
+    this.aTrueSev = new Float64Array(alerts);
+    this.aVisSev = new Float64Array(alerts);
+    this.aConf = new Float64Array(alerts);
+    this.aArrived = new Int32Array(alerts);
+    this.aIncident = new Int32Array(alerts);
+    this.aOutcome = new Int8Array(alerts);
+    this.aOutcomeTick = new Int32Array(alerts);
+    this.aDecision = new Int8Array(alerts);
+    this.aDue = new Int32Array(alerts);
     this.queue = new Int32Array(config.maxQueue);
-    this.escalations = new Int32Array(cap);
-    const icap = cap;
-    this.iService = new Int16Array(icap);
-    this.iRoot = new Int32Array(icap);
-    this.iStart = new Int32Array(icap);
-    this.iStatus = new Int8Array(icap);
-    this.iEnd = new Int32Array(icap);
-    this.iParent = new Int32Array(icap);
-    this.iSev = new Float64Array(icap);
+    this.escalations = new Int32Array(alerts);
+    this.iService = new Int16Array(incidents);
+    this.iRoot = new Int32Array(incidents);
+    this.iStart = new Int32Array(incidents);
+    this.iStatus = new Int8Array(incidents);
+    this.iEnd = new Int32Array(incidents);
+    this.iParent = new Int32Array(incidents);
+    this.iSev = new Float64Array(incidents);
     this.serviceIncident = new Int32Array(config.services.length);
     this.#specFree = new Int32Array(Math.max(1, config.specialists));
     this.#horizon = config.horizon;
@@ -202,6 +222,40 @@ export class World {
     this.dependents.forEach((d, i) => this.#depStart[i + 1] = this.#depStart[i] + d.length);
     this.#deps = Int32Array.from(this.dependents.flat());
     this.#arrivals = new Arrivals(this);
+  }
+
+  /**
+   * Makes room for one more alert (the arrival process calls it when `alertCount` reaches the
+   * arrays' length): the alert arrays and the escalation list double, up to
+   * {@link World.alertCapacity}.
+   */
+  growAlerts(): void {
+    const size = grownSize(this.aService.length, this.alertCapacity);
+    this.aService = grown(this.aService, new Int16Array(size));
+    this.aType = grown(this.aType, new Int8Array(size));
+    this.aKind = grown(this.aKind, new Int8Array(size));
+    this.aTrueSev = grown(this.aTrueSev, new Float64Array(size));
+    this.aVisSev = grown(this.aVisSev, new Float64Array(size));
+    this.aConf = grown(this.aConf, new Float64Array(size));
+    this.aArrived = grown(this.aArrived, new Int32Array(size));
+    this.aIncident = grown(this.aIncident, new Int32Array(size));
+    this.aOutcome = grown(this.aOutcome, new Int8Array(size));
+    this.aOutcomeTick = grown(this.aOutcomeTick, new Int32Array(size));
+    this.aDecision = grown(this.aDecision, new Int8Array(size));
+    this.aDue = grown(this.aDue, new Int32Array(size));
+    this.escalations = grown(this.escalations, new Int32Array(size));
+  }
+
+  /** Makes room for one more incident: the incident arrays double, up to the alert capacity. */
+  growIncidents(): void {
+    const size = grownSize(this.iService.length, this.alertCapacity);
+    this.iService = grown(this.iService, new Int16Array(size));
+    this.iRoot = grown(this.iRoot, new Int32Array(size));
+    this.iStart = grown(this.iStart, new Int32Array(size));
+    this.iStatus = grown(this.iStatus, new Int8Array(size));
+    this.iEnd = grown(this.iEnd, new Int32Array(size));
+    this.iParent = grown(this.iParent, new Int32Array(size));
+    this.iSev = grown(this.iSev, new Float64Array(size));
   }
 
   /** The RNG state (for Gymnasium's reset-determinism check and for snapshots). */
