@@ -28,9 +28,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { RemoteVectorEnv } from "../../src/learn/remote_vector_env.ts";
 import { measureStepsPerSecond } from "../../src/eval/throughput.ts";
-import { Rng } from "../../src/rng.ts";
 import { spawnServer } from "./spawn.ts";
 import { spawnReference } from "./bench_ws.ts";
 import {
@@ -46,6 +44,9 @@ import {
   refWs,
   runPythonClient,
   timed,
+  VECTOR_WORKER_SERVER,
+  vectorDeno,
+  waitForVectorWorkers,
   type Window,
 } from "./wire_frames.ts";
 
@@ -87,29 +88,6 @@ const quantile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 };
 const median = (xs: number[]) => quantile(xs, 0.5);
-
-async function vectorDeno(url: string, n: number): Promise<[Frame, () => Promise<void>]> {
-  const vec = await RemoteVectorEnv.connect(url, {
-    taskId: "hard",
-    numEnvs: n,
-    seed: 0,
-    features: false,
-  });
-  await vec.reset();
-  const rng = new Rng(1);
-  const pool = Array.from({ length: 16 }, () => {
-    const a = new Int8Array(vec.actions.length);
-    for (let i = 0; i < a.length; i++) a[i] = rng.int(4);
-    return a;
-  });
-  let k = 0;
-  const frame = async () => {
-    vec.actions.set(pool[k++ & 15]);
-    await vec.step();
-    return n;
-  };
-  return [frame, () => Promise.resolve(vec.close())];
-}
 
 async function python(url: string, mode: string, pid: number): Promise<[Window, number, number]> {
   const r = await runPythonClient(PY, url, mode, WINDOW, pid);
@@ -171,6 +149,7 @@ if (import.meta.main) {
     return r;
   };
   const closers: (() => Promise<void>)[] = [];
+  let sharded: Awaited<ReturnType<typeof spawnServer>> | undefined;
   const inProcess: number[] = [];
   const cartpoles: number[] = [];
   try {
@@ -199,6 +178,12 @@ if (import.meta.main) {
         deno.push(["vector WS /ws/vector", "alert-triage", n, f, oursPid]);
         closers.push(c);
       }
+      // the same server with one vector worker (ALERT_TRIAGE_VECTOR_WORKERS=1): N = 256 sharded
+      sharded = await spawnServer({ ALERT_TRIAGE_VECTOR_WORKERS: "1" });
+      await waitForVectorWorkers(sharded.url);
+      const [f, c] = await vectorDeno(sharded.url, 256);
+      deno.push(["vector WS /ws/vector", VECTOR_WORKER_SERVER, 256, f, sharded.process.pid]);
+      closers.push(c);
     }
     const pythonModes = ONLY.has("python")
       ? ["lockstep", ...VECTOR_NS.map((n) => `vector:${n}`)]
@@ -231,6 +216,7 @@ if (import.meta.main) {
   } finally {
     for (const close of closers) await close().catch(() => {});
     await ours.stop();
+    await sharded?.stop();
     await ref?.stop();
     for (const b of [bare, bareFixed]) {
       b?.process.kill();

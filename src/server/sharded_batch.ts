@@ -32,9 +32,14 @@ import type { AutoresetMode, WorldBatchOptions } from "../learn/world_batch.ts";
 import { RemoteShard } from "./remote_shard.ts";
 import { ShardFailure, type VectorWorkerPool } from "./vector_worker_pool.ts";
 
-/** Sizes of `count` contiguous shards of `n` environments, as even as can be (larger last). */
-export function shardSizes(n: number, count: number): number[] {
-  const base = Math.floor(n / count), extra = n % count;
+/**
+ * Sizes of the shards of `n` environments over the server's thread (first) and `workers`
+ * workers: contiguous, as even as can be, the extra ones to the workers (the server's thread
+ * also reads and writes the socket and joins the frames). An even split measured best on 2
+ * cores (BENCHMARKS.md, "Worker-sharded vector sessions").
+ */
+export function shardSizes(n: number, workers: number): number[] {
+  const count = workers + 1, base = Math.floor(n / count), extra = n % count;
   return Array.from({ length: count }, (_, k) => base + (k >= count - extra ? 1 : 0));
 }
 
@@ -79,7 +84,7 @@ export class ShardedBatch {
    */
   static async open(pool: VectorWorkerPool, options: WorldBatchOptions): Promise<ShardedBatch> {
     const workers = pool.pick(Math.max(0, Math.min(pool.workers.length, options.numEnvs - 1)));
-    const sizes = shardSizes(options.numEnvs, workers.length + 1);
+    const sizes = shardSizes(options.numEnvs, workers.length);
     const autoreset = options.autoreset ?? "NextStep";
     const local = new VectorShard(options.task, sizes[0], autoreset);
     const remote = workers.map((w, k) => new RemoteShard(w, sizes[k + 1]));

@@ -26,6 +26,7 @@ export const VECTOR_WORKER_FILES: readonly string[] = [
   "src/learn/batch_arrays.ts",
   "src/learn/episode_score.ts",
   "src/learn/features.ts",
+  "src/learn/frame_buffer.ts",
   "src/learn/vector_layout.ts",
   "src/learn/vector_shard.ts",
   "src/learn/vector_wire.ts",

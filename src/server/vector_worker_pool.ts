@@ -25,6 +25,13 @@
  */
 import { COMMAND, CTL, Mailbox, type MailboxLayout, mailboxLayout } from "./vector_mailbox.ts";
 
+/**
+ * How long the server's thread, its own shard done, polls for a worker's reply before it
+ * yields to its event loop (`Atomics.waitAsync`, whose wake-up is slower): 0.3 ms (measured:
+ * BENCHMARKS.md, "Worker-sharded vector sessions").
+ */
+const SPIN_MS = 0.3;
+
 /** A shard command that could not be done (the worker died, or the command failed in it). */
 export class ShardFailure extends Error {
   /** A failure with this message. */
@@ -60,7 +67,8 @@ export class PoolWorker {
   readonly started: Promise<void>;
   readonly #worker: Worker;
   #gen = 0;
-  #queue: Promise<unknown> = Promise.resolve();
+  #queue: Promise<void> = Promise.resolve();
+  #waiting = 0;
 
   /** Starts a worker of `url` on a new mailbox laid out as `layout`. */
   constructor(url: URL, layout: MailboxLayout, onDeath: (w: PoolWorker) => void) {
@@ -92,23 +100,44 @@ export class PoolWorker {
   }
 
   /**
-   * Queues a command: when its turn comes, `write` fills the mailbox, the worker runs it, and
-   * `read` takes the reply out (before the next command may overwrite it). Rejects with a
-   * {@link ShardFailure} if the command fails or the worker is (or becomes) dead.
+   * Queues a command: when its turn comes (at once, within this call, if the worker is idle:
+   * the worker starts while the caller goes on with its own shard), `write` fills the mailbox,
+   * the worker runs it, and `read` takes the reply out (before the next command may overwrite
+   * it). Rejects with a {@link ShardFailure} if the command fails or the worker is (or
+   * becomes) dead.
    */
   call<T>(write: (box: Mailbox) => void, read: (box: Mailbox) => T): Promise<T> {
-    const done = this.#queue.then(() => this.#run(write, read));
-    this.#queue = done.catch(() => {});
+    const run = () => {
+      try {
+        return this.#reply(this.#send(write), read);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
+    const done = this.#waiting === 0 ? run() : this.#queue.then(run);
+    this.#waiting++;
+    const settled = done.then(() => {}, () => {}).finally(() => this.#waiting--);
+    this.#queue = settled;
     return done;
   }
 
-  async #run<T>(write: (box: Mailbox) => void, read: (box: Mailbox) => T): Promise<T> {
+  /** Writes a command and wakes the worker; the command's number. */
+  #send(write: (box: Mailbox) => void): number {
     const { ctl } = this.box;
     if (this.dead) throw new ShardFailure(`vector worker died: ${this.dead}`);
     write(this.box);
     const gen = ++this.#gen;
     Atomics.store(ctl, CTL.REQUEST, gen);
     Atomics.notify(ctl, CTL.REQUEST);
+    return gen;
+  }
+
+  /** Waits until the worker has done command `gen`; its reply. */
+  async #reply<T>(gen: number, read: (box: Mailbox) => T): Promise<T> {
+    const { ctl } = this.box;
+    await null; // the caller's own work first (its shard), then the bounded spin
+    const spinUntil = performance.now() + SPIN_MS;
+    while (Atomics.load(ctl, CTL.DONE) !== gen && performance.now() < spinUntil) { /* spin */ }
     for (let d = Atomics.load(ctl, CTL.DONE); d !== gen; d = Atomics.load(ctl, CTL.DONE)) {
       const wait = Atomics.waitAsync(ctl, CTL.DONE, d);
       if (wait.async) await wait.value;

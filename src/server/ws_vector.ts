@@ -97,10 +97,10 @@ interface VectorState {
 
 /**
  * The fewest environments a session needs to be sharded over the vector workers (a smaller one
- * stays on the server's thread: below this, a worker round trip costs more than half the step
- * saves; see BENCHMARKS.md, "Worker-sharded vector sessions").
+ * stays on the server's thread: at 64 and below, a worker round trip costs about what half the
+ * step saves, for ~30% more CPU; see BENCHMARKS.md, "Worker-sharded vector sessions").
  */
-export const SHARD_MIN_ENVS = 64;
+export const SHARD_MIN_ENVS = 128;
 
 const STATES = new WeakMap<Session, VectorState>();
 

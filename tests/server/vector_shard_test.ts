@@ -44,7 +44,11 @@ async function both(a: VectorSocket, b: VectorSocket, frame: string | Uint8Array
 }
 
 for (const mode of ["NextStep", "SameStep"] as const) {
-  for (const [task, n] of [["hard", 64], ["easy", 300], ["medium", 7], ["hard", 97]] as const) {
+  const sizes = [["hard", SHARD_MIN_ENVS], ["easy", 301], ["medium", 7], [
+    "hard",
+    SHARD_MIN_ENVS + 5,
+  ]] as const;
+  for (const [task, n] of sizes) {
     Deno.test(`vector shards: ${task} ${mode} x${n} answers the unsharded bytes`, async () => {
       await withServers(async (plain, sharded) => {
         const a = await openVectorSocket(plain.url), b = await openVectorSocket(sharded.url);
@@ -78,7 +82,7 @@ for (const mode of ["NextStep", "SameStep"] as const) {
 Deno.test("vector shards: pipelined steps get the unsharded replies, in order", async () => {
   await withServers(async (plain, sharded) => {
     const a = await openVectorSocket(plain.url), b = await openVectorSocket(sharded.url);
-    const n = 128;
+    const n = SHARD_MIN_ENVS + 5;
     const open = JSON.stringify({ type: "open", task_id: "hard", num_envs: n, seed: 5 });
     const opened = JSON.parse(await both(a, b, open, "opened") as string);
     await both(a, b, '{"type":"reset"}', "reset");
@@ -100,7 +104,7 @@ Deno.test("vector shards: every way a session ends frees its shards", async () =
   const pool = server.app.vectorPool!;
   try {
     await pool.started(); // until then, sessions stay on the server's thread
-    const open = JSON.stringify({ type: "open", task_id: "hard", num_envs: 64 });
+    const open = JSON.stringify({ type: "open", task_id: "hard", num_envs: SHARD_MIN_ENVS });
     const s = await openVectorSocket(server.url);
     await s.ask(open);
     assert.equal(pool.stats().shards, 1);
@@ -131,7 +135,7 @@ Deno.test("vector shards: a worker that dies closes its session with an error fr
   try {
     await pool.started();
     const s = await openVectorSocket(server.url);
-    const n = 64;
+    const n = SHARD_MIN_ENVS;
     const opened = JSON.parse(
       await s.ask(JSON.stringify({ type: "open", task_id: "hard", num_envs: n })) as string,
     );

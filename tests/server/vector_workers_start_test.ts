@@ -17,6 +17,7 @@ import { VECTOR_WORKER_FILES, vectorWorkerReads } from "../../src/server/vector_
 import { serveCommand } from "../../cli/start.ts";
 import { encodeStepRequest } from "../../src/learn/vector_wire.ts";
 import { openVectorSocket } from "./helpers.ts";
+import { SHARD_MIN_ENVS } from "../../src/server/ws_vector.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const env = (value: string | undefined) => (name: string) =>
@@ -113,7 +114,7 @@ for (const guard of ["off", "on"]) {
         }
         equal(await gauge(url, "alert_triage_vector_workers"), 1, `the worker started: ${seen}`);
         const s = await openVectorSocket(url);
-        const n = 64;
+        const n = SHARD_MIN_ENVS;
         const opened = JSON.parse(
           await s.ask(JSON.stringify({ type: "open", task_id: "hard", num_envs: n })) as string,
         );
