@@ -15,7 +15,12 @@
  * Binary frames: a step request, answered by a binary step reply. Every problem is answered by
  * `{"type": "error", "error": {"code", "message"}}` and changes nothing; codes
  * `INVALID_JSON`, `VALIDATION_ERROR`, `UNKNOWN_TYPE`, `UNKNOWN_TASK`, `NOT_OPEN`, `NOT_RESET`,
- * `INVALID_FRAME`. Errors never close the socket.
+ * `INVALID_FRAME`. Errors never close the socket, but for `SHARD_FAILED`: a vector worker
+ * holding a shard of a sharded session died (the session is closed).
+ *
+ * With vector workers (`ALERT_TRIAGE_VECTOR_WORKERS`, the store's `vectorPool`) a session of at
+ * least {@link SHARD_MIN_ENVS} environments of a built-in task is sharded over them
+ * (`sharded_batch.ts`), its replies byte for byte those of an unsharded one.
  *
  * Rewards are the environment's own; the grader's score (computed from the hidden truth) is
  * sent only for episodes that have ended, as on the other transports.
