@@ -138,3 +138,61 @@ for (const guard of ["off", "on"]) {
     },
   });
 }
+
+Deno.test({
+  name: "without the read grant the workers cannot load: logged, and sessions stay unsharded",
+  sanitizeResources: false,
+  async fn() {
+    const port = freePort(), url = `http://127.0.0.1:${port}`;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "serve",
+        "--port",
+        String(port),
+        "--host",
+        "127.0.0.1",
+        `--allow-net=127.0.0.1:${port}`,
+        "--allow-env=ALERT_TRIAGE_*",
+        "--allow-read=./data,./policies",
+        "--allow-write=./data",
+        "cli/server.ts",
+      ],
+      cwd: ROOT,
+      env: { NO_COLOR: "1", ALERT_TRIAGE_VECTOR_WORKERS: "1" },
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = "";
+    const drain = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        seen += value;
+      }
+    })();
+    try {
+      for (let t = 0; t < 300 && !seen.includes("vector worker died"); t++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      ok(/vector worker died: Requires read access/.test(seen), seen);
+      equal(await gauge(url, "alert_triage_vector_workers"), 0);
+      const s = await openVectorSocket(url);
+      const n = SHARD_MIN_ENVS;
+      const opened = JSON.parse(
+        await s.ask(JSON.stringify({ type: "open", task_id: "hard", num_envs: n })) as string,
+      );
+      equal(opened.type, "opened");
+      equal(await gauge(url, "alert_triage_vector_shards"), 0, "served on the server's thread");
+      ok((await s.ask('{"type":"reset"}')) instanceof ArrayBuffer);
+      const step = await s.ask(encodeStepRequest(new Int8Array(n * opened.slots), n, opened.slots));
+      ok(step instanceof ArrayBuffer);
+      await s.close();
+    } finally {
+      child.kill("SIGTERM");
+      await child.status;
+      await drain;
+    }
+  },
+});
