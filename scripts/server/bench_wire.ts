@@ -7,7 +7,8 @@
  * every request, the ceiling of the earlier runs, whose replies are half the average size; and
  * the openenv-core 0.3.0 echo reference), WebSocket
  * lock-step (`/ws`: ours and the reference), the vectorised protocol (`/ws/vector`) at
- * N = 1, 16, 64, 256 from Deno (`RemoteVectorEnv`, raw frames) and from Python (the Gymnasium
+ * N = 1, 16, 64, 256 from Deno (`RemoteVectorEnv`, raw frames; N = 256 also against a second
+ * server with one vector worker, `ALERT_TRIAGE_VECTOR_WORKERS=1`) and from Python (the Gymnasium
  * `AlertTriageVectorEnv`, encoding included), the Python lock-step Gymnasium env over `/ws`,
  * and, for the in-process figure, the public object API (`makeEnv` + `step({decisions})`,
  * hard, random valid policy) against Gymnasium's CartPole-v1 (`benchmark_step`). Columns:
