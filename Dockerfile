@@ -41,7 +41,7 @@ COPY mod.ts ./
 COPY cli/ ./cli/
 COPY src/ ./src/
 COPY tasks/ ./tasks/
-RUN deno cache --frozen cli/server.ts cli/server_compiled.ts cli/start.ts \
+RUN deno cache --frozen cli/server.ts cli/server_compiled.ts cli/start.ts src/server/vector_worker.ts \
  && chmod -R a+rX,go-w /app/mod.ts /app/cli /app/src /app/tasks \
  && mkdir -p /app/data \
  && chmod 1777 /app/data

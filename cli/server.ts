@@ -30,6 +30,12 @@ import { optionsFromEnv } from "../src/server/server_config.ts";
 
 const server = createApp({ ...optionsFromEnv(), ingest: { log: (line) => console.log(line) } });
 server.startReaper();
+if (server.vectorPool) {
+  // vector workers would keep the process alive after deno serve's graceful shutdown: stop them
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => server.vectorPool?.close());
+  }
+}
 
 /** The request handler `deno serve` calls. */
 export default { fetch: server.fetch } satisfies Deno.ServeDefaultExport;

@@ -21,6 +21,8 @@
  * SIGTERM are passed on, and the launcher exits with the server's exit code. The alert store
  * `ALERT_TRIAGE_KV_PATH` widens those flags to what it needs (see {@link kvPermissions}): a file
  * outside `./data` its directory, a remote KV URL its host and `DENO_KV_ACCESS_TOKEN`.
+ * `ALERT_TRIAGE_VECTOR_WORKERS` (vector workers) adds read access to the files the workers load
+ * (`vectorWorkerReads` in `src/server/vector_worker_files.ts`).
  * `--cached-only` is passed on to `deno` (the container image: never download at start).
  * `--print` prints the `deno` arguments one per line instead of running them, for a wrapper that
  * `exec`s them so that the server is the only deno process (the container image's command).
@@ -41,6 +43,7 @@
  * @module
  */
 import { errorMessage, EXIT_OK, EXIT_USAGE, UsageError } from "./_usage.ts";
+import { vectorWorkerReads } from "../src/server/vector_worker_files.ts";
 
 /** The usage text of `deno task start`. */
 export const START_USAGE =
@@ -62,7 +65,8 @@ Options:
   -h, --help     this text
 
 Server options come from the ALERT_TRIAGE_* environment variables (see the README). An alert store
-(ALERT_TRIAGE_KV_PATH) outside ./data or on a remote KV widens the permissions to reach it.`;
+(ALERT_TRIAGE_KV_PATH) outside ./data or on a remote KV widens the permissions to reach it;
+vector workers (ALERT_TRIAGE_VECTOR_WORKERS) add read access to the modules the workers load.`;
 
 /** Where the server listens. */
 export interface StartAddress {
@@ -213,6 +217,8 @@ export interface ServeExtras {
    * `127.0.0.1`, the guard's private hop to the app.
    */
   guarded?: boolean;
+  /** Extra read-only paths (the vector workers' modules: `vectorWorkerReads`). */
+  reads?: string[];
 }
 
 /**
@@ -234,7 +240,8 @@ export function serveCommand(
   const permissions = [
     `--allow-net=${net}`,
     ["--allow-env=ALERT_TRIAGE_*", ...kv.env].join(","),
-    `--allow-read=${files},./policies`, // ./policies: the agents of the web console's watch mode
+    // ./policies: the agents of the web console's watch mode; reads: the vector workers' modules
+    `--allow-read=${[files, "./policies", ...(extras.reads ?? [])].join(",")}`,
     `--allow-write=${files}`,
   ];
   const cached = extras.cachedOnly ? ["--cached-only"] : [];
@@ -244,14 +251,23 @@ export function serveCommand(
   return ["serve", ...cached, "--port", String(port), "--host", hostname, ...permissions, entry];
 }
 
+/** The repository the launcher belongs to (absolute, ending in `/`). */
+const ROOT = new URL("../", import.meta.url).pathname;
+
 if (import.meta.main) {
   let address: StartAddress | null;
   let kv: KvPermissions;
   let guard: GuardMode;
+  let reads: string[];
   try {
     address = startAddress(Deno.args, (name) => Deno.env.get(name));
     kv = kvPermissions((name) => Deno.env.get(name));
     guard = guardMode(Deno.args, (name) => Deno.env.get(name));
+    try {
+      reads = vectorWorkerReads((name) => Deno.env.get(name), ROOT);
+    } catch (e) {
+      throw e instanceof RangeError ? new UsageError(e.message) : e;
+    }
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`error: ${errorMessage(e)}\n\n${START_USAGE}`);
@@ -264,7 +280,7 @@ if (import.meta.main) {
   const guarded = guard === "on" || (guard === "auto" && !isLoopback(address.hostname));
   const entry = new URL(guarded ? "./server_compiled.ts" : "./server.ts", import.meta.url).pathname;
   const cachedOnly = Deno.args.includes("--cached-only");
-  const args = serveCommand(address, entry, { cachedOnly, kv, guarded });
+  const args = serveCommand(address, entry, { cachedOnly, kv, guarded, reads });
   if (Deno.args.includes("--print")) {
     if (args.some((arg) => arg.includes("\n"))) {
       console.error("error: an argument contains a line break; it cannot be printed one per line");

@@ -38,6 +38,12 @@ const thresholds: Record<string, number> = Object.fromEntries(
   tasks.map((t) => [t.id, t.successThreshold]),
 );
 
+/**
+ * Ids of the tasks built into this module (not those added with {@link registerTask}): what a
+ * fresh copy of the registry, e.g. in a Worker, knows.
+ */
+export const BUILT_IN_TASK_IDS: readonly string[] = BUILT_IN.map((t) => t.id);
+
 /** All tasks, easiest first (then any added with {@link registerTask}, in order). */
 export const TASKS: readonly Task[] = tasks;
 

@@ -17,9 +17,7 @@
  */
 import { parseArgs } from "node:util";
 import { spawnServer } from "./spawn.ts";
-import { cpuSeconds, runPythonClient } from "./wire_frames.ts";
-import { RemoteVectorEnv } from "../../src/learn/remote_vector_env.ts";
-import { Rng } from "../../src/rng.ts";
+import { runPythonClient, timed, vectorDeno } from "./wire_frames.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -58,29 +56,14 @@ async function python(url: string, pid: number, root: string): Promise<Sample> {
 
 async function deno(url: string, pid: number): Promise<Sample> {
   const n = 256;
-  const vec = await RemoteVectorEnv.connect(url, { taskId: "hard", numEnvs: n, features: false });
-  await vec.reset();
-  const rng = new Rng(1);
-  const pool = Array.from({ length: 16 }, () => {
-    const a = new Int8Array(vec.actions.length);
-    for (let i = 0; i < a.length; i++) a[i] = rng.int(4);
-    return a;
-  });
-  for (let k = 0; k < 20; k++) {
-    vec.actions.set(pool[k & 15]);
-    await vec.step();
-  }
-  const cpu0 = cpuSeconds(pid);
-  const t0 = performance.now();
-  let frames = 0;
-  while (performance.now() - t0 < SECONDS * 1000) {
-    vec.actions.set(pool[frames++ & 15]);
-    await vec.step();
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  const serverUs = ((cpuSeconds(pid) - cpu0) / (frames * n)) * 1e6;
-  vec.close();
-  return { rate: (frames * n) / seconds, serverUs, clientUs: NaN };
+  const [frame, close] = await vectorDeno(url, n);
+  const w = await timed(frame, pid, SECONDS);
+  await close();
+  return {
+    rate: w.envSteps / w.seconds,
+    serverUs: (w.serverCpu / w.envSteps) * 1e6,
+    clientUs: NaN,
+  };
 }
 
 const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");

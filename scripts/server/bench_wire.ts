@@ -7,8 +7,10 @@
  * every request, the ceiling of the earlier runs, whose replies are half the average size; and
  * the openenv-core 0.3.0 echo reference), WebSocket
  * lock-step (`/ws`: ours, the bare ceiling's `Deno.upgradeWebSocket` answering the `/ws` frames
- * our server answered to the same client, and the reference), the vectorised protocol (`/ws/vector`) at
- * N = 1, 16, 64, 256 from Deno (`RemoteVectorEnv`, raw frames) and from Python (the Gymnasium
+ * our server answered to the same client, and the reference), the vectorised protocol
+ * (`/ws/vector`) at N = 1, 16, 64, 256 from Deno (`RemoteVectorEnv`, raw frames; N = 256 also
+ * against a second server with one vector worker, `ALERT_TRIAGE_VECTOR_WORKERS=1`) and from
+ * Python (the Gymnasium
  * `AlertTriageVectorEnv`, encoding included), the Python lock-step Gymnasium env over `/ws`,
  * and, for the in-process figure, the public object API (`makeEnv` + `step({decisions})`,
  * hard, random valid policy) against Gymnasium's CartPole-v1 (`benchmark_step`). Columns:
@@ -29,9 +31,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { RemoteVectorEnv } from "../../src/learn/remote_vector_env.ts";
 import { measureStepsPerSecond } from "../../src/eval/throughput.ts";
-import { Rng } from "../../src/rng.ts";
 import { spawnServer } from "./spawn.ts";
 import { spawnReference } from "./bench_ws.ts";
 import {
@@ -49,6 +49,9 @@ import {
   refWs,
   runPythonClient,
   timed,
+  VECTOR_WORKER_SERVER,
+  vectorDeno,
+  waitForVectorWorkers,
   type Window,
 } from "./wire_frames.ts";
 
@@ -90,29 +93,6 @@ const quantile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
 };
 const median = (xs: number[]) => quantile(xs, 0.5);
-
-async function vectorDeno(url: string, n: number): Promise<[Frame, () => Promise<void>]> {
-  const vec = await RemoteVectorEnv.connect(url, {
-    taskId: "hard",
-    numEnvs: n,
-    seed: 0,
-    features: false,
-  });
-  await vec.reset();
-  const rng = new Rng(1);
-  const pool = Array.from({ length: 16 }, () => {
-    const a = new Int8Array(vec.actions.length);
-    for (let i = 0; i < a.length; i++) a[i] = rng.int(4);
-    return a;
-  });
-  let k = 0;
-  const frame = async () => {
-    vec.actions.set(pool[k++ & 15]);
-    await vec.step();
-    return n;
-  };
-  return [frame, () => Promise.resolve(vec.close())];
-}
 
 async function python(url: string, mode: string, pid: number): Promise<[Window, number, number]> {
   const r = await runPythonClient(PY, url, mode, WINDOW, pid);
@@ -176,6 +156,7 @@ if (import.meta.main) {
     return r;
   };
   const closers: (() => Promise<void>)[] = [];
+  let sharded: Awaited<ReturnType<typeof spawnServer>> | undefined;
   const inProcess: number[] = [];
   const cartpoles: number[] = [];
   try {
@@ -206,6 +187,12 @@ if (import.meta.main) {
         deno.push(["vector WS /ws/vector", "alert-triage", n, f, oursPid]);
         closers.push(c);
       }
+      // the same server with one vector worker (ALERT_TRIAGE_VECTOR_WORKERS=1): N = 256 sharded
+      sharded = await spawnServer({ ALERT_TRIAGE_VECTOR_WORKERS: "1" });
+      await waitForVectorWorkers(sharded.url);
+      const [f, c] = await vectorDeno(sharded.url, 256);
+      deno.push(["vector WS /ws/vector", VECTOR_WORKER_SERVER, 256, f, sharded.process.pid]);
+      closers.push(c);
     }
     const pythonModes = ONLY.has("python")
       ? ["lockstep", ...VECTOR_NS.map((n) => `vector:${n}`)]
@@ -238,6 +225,7 @@ if (import.meta.main) {
   } finally {
     for (const close of closers) await close().catch(() => {});
     await ours.stop();
+    await sharded?.stop();
     await ref?.stop();
     for (const b of [bare, bareFixed]) {
       b?.process.kill();
@@ -295,11 +283,13 @@ if (import.meta.main) {
   const py64 = get("vector WS /ws/vector", "Python", "alert-triage", 64);
   const pyLock = get("WS lock-step /ws", "Python", "alert-triage");
   const deno256 = get("vector WS /ws/vector", "Deno", "alert-triage", 256);
+  const deno256Worker = get("vector WS /ws/vector", "Deno", VECTOR_WORKER_SERVER, 256);
   lines.push(
     "",
     `Targets: vector Python N=64 ${f0(py64)} env-steps/s (>= 100,000), ` +
       `${(py64 / pyLock).toFixed(1)}x the Python lock-step client (>= 20x); ` +
-      `vector Deno N=256 ${f0(deno256)} (>= 500,000); ` +
+      `vector Deno N=256 ${f0(deno256)}, ${f0(deno256Worker)} with one vector worker ` +
+      `(>= 500,000); ` +
       `in-process ${(ip / cp).toFixed(1)}x CartPole (>= 10x, 5x at minimum); ` +
       `HTTP /step ${(100 * httpOurs / httpBare).toFixed(0)}% of the bare ceiling (>= 70%; ` +
       `${(100 * httpOurs / httpBareFixed).toFixed(0)}% of the one-fixed-reply ceiling); ` +

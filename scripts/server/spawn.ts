@@ -26,6 +26,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+import { vectorWorkerReads } from "../../src/server/vector_worker_files.ts";
+
 const HERE = new URL("../../", import.meta.url).pathname;
 
 /**
@@ -40,10 +42,11 @@ export async function spawnServer(
   const ROOT = root.endsWith("/") ? root : `${root}/`;
   const ENTRY = `${ROOT}cli/server.ts`;
   const GUARDED_ENTRY = `${ROOT}cli/server_compiled.ts`;
+  const reads = vectorWorkerReads((name) => env[name], ROOT); // as `deno task start` grants
   const perms = [
     "--allow-net",
     "--allow-env=ALERT_TRIAGE_*",
-    "--allow-read=./data",
+    `--allow-read=${["./data", ...reads].join(",")}`,
     "--allow-write=./data",
   ];
   const args = guarded

@@ -7,6 +7,8 @@
  * @module
  */
 import { LeanSocket } from "./bench_ws.ts";
+import { RemoteVectorEnv } from "../../src/learn/remote_vector_env.ts";
+import { Rng } from "../../src/rng.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -255,4 +257,48 @@ export async function runPythonClient(
   }).output();
   if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
   return { ...JSON.parse(new TextDecoder().decode(out.stdout)), serverCpu: cpuSeconds(pid) - cpu0 };
+}
+
+/**
+ * A `/ws/vector` frame of `n` `hard` environments from the Deno client (`RemoteVectorEnv`,
+ * raw frames, no features), on 16 recycled random action sets; and its closer.
+ */
+export async function vectorDeno(url: string, n: number): Promise<[Frame, () => Promise<void>]> {
+  const vec = await RemoteVectorEnv.connect(url, {
+    taskId: "hard",
+    numEnvs: n,
+    seed: 0,
+    features: false,
+  });
+  await vec.reset();
+  const rng = new Rng(1);
+  const pool = Array.from({ length: 16 }, () => {
+    const a = new Int8Array(vec.actions.length);
+    for (let i = 0; i < a.length; i++) a[i] = rng.int(4);
+    return a;
+  });
+  let k = 0;
+  const frame = async () => {
+    vec.actions.set(pool[k++ & 15]);
+    await vec.step();
+    return n;
+  };
+  return [frame, () => Promise.resolve(vec.close())];
+}
+
+/** The server column of a row served with one vector worker (`ALERT_TRIAGE_VECTOR_WORKERS=1`). */
+export const VECTOR_WORKER_SERVER = "alert-triage, 1 vector worker";
+
+/**
+ * Waits until the server at `url` reports `count` vector workers started (`/metrics`), so that
+ * the sessions opened next are sharded; throws after 30 s.
+ */
+export async function waitForVectorWorkers(url: string, count = 1): Promise<void> {
+  for (let t = 0; t < 300; t++) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const line = text.split("\n").find((l) => l.startsWith("alert_triage_vector_workers "));
+    if (line && Number(line.split(" ")[1]) >= count) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url}: the vector workers did not start`);
 }

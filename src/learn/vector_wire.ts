@@ -39,6 +39,11 @@
  * @module
  */
 import type { World } from "../sim/world.ts";
+import { align8, HEADER_BYTES, resetBytes, stepLayout } from "./vector_layout.ts";
+import { FrameBuffer } from "./frame_buffer.ts";
+
+export { HEADER_BYTES, obsBytes, resetBytes, stepLayout } from "./vector_layout.ts";
+export type { StepLayout } from "./vector_layout.ts";
 
 /** Magic number opening every binary frame ("ATV1" in ASCII, little-endian). */
 export const VECTOR_MAGIC = 0x31565441;
@@ -48,17 +53,8 @@ export const KIND_RESET = 1;
 export const KIND_STEP = 2;
 /** Kind of a step request. */
 export const KIND_STEP_REQUEST = 16;
-/** Bytes of the header. */
-export const HEADER_BYTES = 24;
 /** Name and version of the protocol (in the `opened` reply). */
 export const VECTOR_PROTOCOL = "alert-triage-vector/1";
-
-const align8 = (n: number) => (n + 7) & ~7;
-
-/** Bytes of an observation block of `m` environments and `a` alerts. */
-export function obsBytes(m: number, a: number): number {
-  return align8(12 * m) + align8(6 * a) + align8(2 * a);
-}
 
 /** Encodes a step request (see the module doc). */
 export function encodeStepRequest(
@@ -166,17 +162,8 @@ class ObsWriter {
  * the server keeps one per socket, so stepping allocates only the reply's view.
  */
 export class FrameWriter {
-  #buf: Uint8Array = new Uint8Array(1024);
+  readonly #frames = new FrameBuffer();
   readonly #obs: ObsWriter = new ObsWriter();
-
-  #reserve(bytes: number): Uint8Array {
-    if (this.#buf.byteLength < bytes) {
-      this.#buf = new Uint8Array(Math.max(bytes, this.#buf.byteLength * 2));
-    }
-    const out = this.#buf.subarray(0, bytes);
-    out.fill(0);
-    return out;
-  }
 
   #header(out: Uint8Array, kind: number, n: number, a: number, d: number, f: number): void {
     const h = new Uint32Array(out.buffer, out.byteOffset, 6);
@@ -194,7 +181,7 @@ export class FrameWriter {
     let a = 0;
     for (let i = 0; i < n; i++) a += worlds[i].queueLength;
     const seedsAt = HEADER_BYTES, obsAt = seedsAt + 8 * n;
-    const out = this.#reserve(obsAt + obsBytes(n, a));
+    const out = this.#frames.reserve(resetBytes(n, a));
     this.#header(out, KIND_RESET, n, a, 0, 0);
     new Float64Array(out.buffer, out.byteOffset + seedsAt, n).set(seeds);
     this.#obs.start(out, obsAt, n, a);
@@ -218,19 +205,10 @@ export class FrameWriter {
       d += result.episodeDone[i];
     }
     const f = finals ? finals.alerts : 0;
-    const rewardsAt = HEADER_BYTES;
-    const termAt = rewardsAt + 8 * n;
-    const truncAt = termAt + align8(n);
-    const seedsAt = truncAt + align8(n);
-    const envAt = seedsAt + 8 * n;
-    const retAt = envAt + align8(4 * d);
-    const scoreAt = retAt + 8 * d;
-    const epSeedAt = scoreAt + 8 * d;
-    const lenAt = epSeedAt + 8 * d;
-    const obsAt = lenAt + align8(4 * d);
-    const finalAt = obsAt + obsBytes(n, a);
-    const total = finalAt + (finals ? obsBytes(d, f) : 0);
-    const out = this.#reserve(total);
+    const layout = stepLayout(n, a, d, f);
+    const { rewardsAt, termAt, truncAt, seedsAt, envAt, retAt, scoreAt, epSeedAt } = layout;
+    const { lenAt, obsAt, finalAt } = layout;
+    const out = this.#frames.reserve(finals ? layout.endWithFinal : layout.end);
     this.#header(out, KIND_STEP, n, a, d, f);
     const buf = out.buffer, o = out.byteOffset;
     new Float64Array(buf, o + rewardsAt, n).set(result.rewards);
@@ -484,13 +462,10 @@ export function decodeFrame(frame: ArrayBuffer | Uint8Array): VectorFrame {
     };
   }
   if (kind !== KIND_STEP) throw new RangeError(`unknown frame kind ${kind}`);
-  const termAt = HEADER_BYTES + 8 * n, truncAt = termAt + align8(n);
-  const seedsAt = truncAt + align8(n), envAt = seedsAt + 8 * n;
-  const retAt = envAt + align8(4 * d), scoreAt = retAt + 8 * d, epSeedAt = scoreAt + 8 * d;
-  const lenAt = epSeedAt + 8 * d, obsAt = lenAt + align8(4 * d);
-  const finalAt = obsAt + obsBytes(n, a);
-  const hasFinal = bytes.byteLength >= finalAt + obsBytes(d, f) && d > 0 &&
-    bytes.byteLength > finalAt;
+  const layout = stepLayout(n, a, d, f);
+  const { termAt, truncAt, seedsAt, envAt, retAt, scoreAt, epSeedAt, lenAt, obsAt } = layout;
+  const hasFinal = bytes.byteLength >= layout.endWithFinal && d > 0 &&
+    bytes.byteLength > layout.finalAt;
   return {
     kind,
     numEnvs: n,
@@ -504,6 +479,6 @@ export function decodeFrame(frame: ArrayBuffer | Uint8Array): VectorFrame {
     doneSeed: new Float64Array(buf, o + epSeedAt, d),
     doneLength: new Uint32Array(buf, o + lenAt, d),
     obs: readObs(buf, o + obsAt, n, a),
-    final: hasFinal ? readObs(buf, o + finalAt, d, f) : null,
+    final: hasFinal ? readObs(buf, o + layout.finalAt, d, f) : null,
   };
 }

@@ -47,6 +47,12 @@ export interface WorldBatchOptions {
   seedLimit?: number;
   /** Autoreset mode (default `NextStep`, Gymnasium's default). */
   autoreset?: AutoresetMode;
+  /**
+   * Where the episode seed of environment `env` comes from at each of its resets (default: the
+   * batch's own stream of `seed` and `seedLimit`). A shard of a larger batch takes the seeds
+   * its coordinator drew from the one stream of the whole batch (see `vector_shard.ts`).
+   */
+  seedSource?: (env: number) => number;
 }
 
 /** N worlds of one task on decision codes (see the module doc). */
@@ -66,6 +72,7 @@ export class WorldBatch extends BatchArrays {
   readonly #actions: Int8Array;
   readonly #seedLimit: number;
   readonly #score: (world: World) => number;
+  readonly #seedSource: ((env: number) => number) | undefined;
   #seeder: Rng;
 
   /** Builds the worlds. */
@@ -87,6 +94,7 @@ export class WorldBatch extends BatchArrays {
     this.#seedLimit = options.seedLimit ?? 1_000_000;
     this.#score = episodeScorer(options.task);
     this.#seeder = new Rng(options.seed ?? 0);
+    this.#seedSource = options.seedSource;
   }
 
   /** Resets every environment; `seed` restarts the stream of episode seeds first. */
@@ -108,7 +116,6 @@ export class WorldBatch extends BatchArrays {
    */
   step(actions: ArrayLike<number>, beforeReset?: (env: number) => void): void {
     this.#actions.set(actions);
-    const same = this.autoreset === "SameStep";
     for (let i = 0; i < this.numEnvs; i++) {
       this.episodeDone[i] = 0;
       if (this.#pending[i]) {
@@ -133,17 +140,27 @@ export class WorldBatch extends BatchArrays {
       this.episodeLength[i] = this.#lengths[i];
       this.episodeSeed[i] = this.seeds[i];
       this.episodeScore[i] = this.#score(w);
-      if (same) {
-        beforeReset?.(i);
-        this.#resetOne(i);
-      } else {
-        this.#pending[i] = 1;
-      }
+      this.#pending[i] = 1;
+    }
+    if (this.autoreset === "SameStep") this.resetEnded(beforeReset);
+  }
+
+  /**
+   * Resets now, in environment order, the environments whose episode ended at the last step and
+   * wait for their reset (`NextStep` resets them at the next step), calling `beforeReset(i)`
+   * before each; the step's rewards and flags stay. `SameStep` is a step followed by this.
+   */
+  resetEnded(beforeReset?: (env: number) => void): void {
+    for (let i = 0; i < this.numEnvs; i++) {
+      if (!this.#pending[i]) continue;
+      this.#pending[i] = 0;
+      beforeReset?.(i);
+      this.#resetOne(i);
     }
   }
 
   #resetOne(i: number): void {
-    const seed = this.#seeder.int(this.#seedLimit);
+    const seed = this.#seedSource ? this.#seedSource(i) : this.#seeder.int(this.#seedLimit);
     this.seeds[i] = seed;
     this.worlds[i].reset(seed);
     this.#running[i] = 0;

@@ -38,6 +38,9 @@ import { directStep } from "./direct_step.ts";
 import type { IngestHealth, ServerContext } from "./server_context.ts";
 import { SessionStore } from "./session_store.ts";
 import { WEB_ROUTES } from "../web/routes.ts";
+import { BUILT_IN_TASK_IDS, getTask } from "../../tasks/registry.ts";
+import { VectorWorkerPool } from "./vector_worker_pool.ts";
+import { MAX_VECTOR_ENVS } from "./ws_vector.ts";
 
 /** The routes the app serves itself, in the order of the OpenAPI document. */
 const SERVER_ROUTES: readonly ApiRoute<ServerContext>[] = [
@@ -74,7 +77,9 @@ export interface ServerApp {
   /** Starts a timer that drops idle sessions every `intervalMs` (unref'd: never keeps the
    * process alive). */
   startReaper(intervalMs?: number): void;
-  /** Stops the reaper and drops every session (closing their sockets). */
+  /** The vector workers (`options.vectorWorkers` of them), or null when there are none. */
+  vectorPool: VectorWorkerPool | null;
+  /** Stops the reaper, drops every session (closing their sockets), stops the vector workers. */
   close(): void;
 }
 
@@ -142,8 +147,14 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
     ...ingestConfigFromEnv(),
     ...options.ingest?.config,
   }.token;
+  const vectorPool = options.vectorWorkers > 0
+    ? new VectorWorkerPool(options.vectorWorkers, {
+      maxEnvs: MAX_VECTOR_ENVS,
+      slots: Math.max(...BUILT_IN_TASK_IDS.map((id) => getTask(id).world.maxQueue)),
+    })
+    : null;
   const store = new SessionStore(
-    { ...options, openIngestStore: ingestStore, ingestToken },
+    { ...options, openIngestStore: ingestStore, ingestToken, vectorPool },
     metrics,
   );
   const app = new Hono();
@@ -216,6 +227,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
     metrics,
     options,
     ingestStore,
+    vectorPool,
     startReaper(intervalMs = 5000) {
       if (reaper !== undefined) return;
       const timer = setInterval(() => store.sweep(true), intervalMs);
@@ -226,6 +238,7 @@ export function createApp(overrides: Partial<ServerOptions> = {}): ServerApp {
       if (reaper !== undefined) clearInterval(reaper);
       reaper = undefined;
       store.clear();
+      vectorPool?.close();
     },
   };
 }

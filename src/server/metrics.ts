@@ -13,6 +13,7 @@
  *
  * @module
  */
+import type { PoolStats } from "./vector_worker_pool.ts";
 
 /** Upper bounds of the step-latency histogram buckets, in seconds. */
 export const LATENCY_BUCKETS: readonly number[] = [
@@ -149,9 +150,14 @@ export class Metrics {
 
   /**
    * The Prometheus text exposition. `sessions` are the live sessions per transport;
-   * `baseline` the rule agent's mean wire score per task, when known.
+   * `baseline` the rule agent's mean wire score per task, when known; `vector` the vector
+   * workers' statistics, when the server has some.
    */
-  prometheus(sessions: Record<string, number>, baseline?: Record<string, number>): string {
+  prometheus(
+    sessions: Record<string, number>,
+    baseline?: Record<string, number>,
+    vector?: PoolStats,
+  ): string {
     const out: string[] = [];
     const family = (name: string, type: string, help: string) => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -217,6 +223,12 @@ export class Metrics {
       for (const [task, v] of Object.entries(baseline)) {
         out.push(`alert_triage_baseline_score{task="${esc(task)}",agent="rules"} ${v}`);
       }
+    }
+    if (vector) {
+      family("alert_triage_vector_workers", "gauge", "Vector workers started and alive.");
+      out.push(`alert_triage_vector_workers ${vector.ready}`);
+      family("alert_triage_vector_shards", "gauge", "Vector session shards held by the workers.");
+      out.push(`alert_triage_vector_shards ${vector.shards}`);
     }
     return out.join("\n") + "\n";
   }

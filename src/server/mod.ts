@@ -26,6 +26,7 @@ export {
   ENV_VARS,
   optionsFromEnv,
   type ServerOptions,
+  vectorWorkersVar,
   VERSION,
 } from "./server_config.ts";
 export { SessionStore, type SocketLimits } from "./session_store.ts";
@@ -35,4 +36,12 @@ export type { Session, Transport } from "./session.ts";
 export type { ReplayWindowBody, SourceParams } from "./alert_source.ts";
 export type { ResetParams } from "./request_schemas.ts";
 export type { Transition } from "./wire.ts";
-export { MAX_VECTOR_ENVS, VECTOR_FRAME_SCHEMAS } from "./ws_vector.ts";
+export { MAX_VECTOR_ENVS, SHARD_MIN_ENVS, VECTOR_FRAME_SCHEMAS } from "./ws_vector.ts";
+export {
+  type PoolOptions,
+  type PoolStats,
+  PoolWorker,
+  ShardFailure,
+  VectorWorkerPool,
+} from "./vector_worker_pool.ts";
+export { Mailbox, type MailboxLayout } from "./vector_mailbox.ts";

@@ -177,9 +177,17 @@ export const SEED_ROUTES: readonly ApiRoute<ServerContext>[] = [
       const baselineMeans = Object.fromEntries(
         Object.entries(ctx.baseline()).map(([task, b]) => [task, b.mean]),
       );
-      return c.body(ctx.store.metrics.prometheus(ctx.store.counts(), baselineMeans), 200, {
-        "Content-Type": PROMETHEUS_CONTENT_TYPE,
-      });
+      return c.body(
+        ctx.store.metrics.prometheus(
+          ctx.store.counts(),
+          baselineMeans,
+          ctx.store.vectorPool?.stats(),
+        ),
+        200,
+        {
+          "Content-Type": PROMETHEUS_CONTENT_TYPE,
+        },
+      );
     },
   },
   {

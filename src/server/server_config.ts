@@ -82,6 +82,12 @@ export interface ServerOptions {
    * `ALERT_TRIAGE_INGEST_*` variables, and `log` (default: silent; `cli/server.ts` logs to stdout).
    */
   ingest?: IngestAppOptions;
+  /**
+   * Vector workers: Worker threads, shared by all `/ws/vector` sessions, over which a session
+   * of at least `SHARD_MIN_ENVS` environments (of a built-in task) is split, its replies byte
+   * for byte those of an unsharded one. 0: none, every session on the server's thread.
+   */
+  vectorWorkers: number;
 }
 
 /**
@@ -104,6 +110,7 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = {
   baselineEpisodes: 20,
   now: () => performance.timeOrigin + performance.now(),
   exposeTruth: false,
+  vectorWorkers: 0,
 };
 
 /** Names of the environment variables read by {@link optionsFromEnv}. */
@@ -120,7 +127,41 @@ export const ENV_VARS = {
   defaultTask: "ALERT_TRIAGE_DEFAULT_TASK",
   baselineEpisodes: "ALERT_TRIAGE_BASELINE_EPISODES",
   exposeTruth: "ALERT_TRIAGE_EXPOSE_TRUTH",
+  vectorWorkers: "ALERT_TRIAGE_VECTOR_WORKERS",
 } as const;
+
+/** Most vector workers {@link vectorWorkersVar} accepts. */
+export const MAX_VECTOR_WORKERS = 64;
+
+/**
+ * The number of vector workers in `ALERT_TRIAGE_VECTOR_WORKERS` (via `get`): unset, empty or
+ * `0` for none, a whole number 1..64, or `auto` (the machine's hardware threads minus one, for
+ * the server's own thread; `cores` overrides `navigator.hardwareConcurrency`). Throws a
+ * RangeError naming the variable for anything else.
+ *
+ * @example
+ * ```ts
+ * import { vectorWorkersVar } from "./server_config.ts";
+ * console.assert(vectorWorkersVar(() => "auto", 4) === 3 && vectorWorkersVar(() => "1") === 1);
+ * ```
+ */
+export function vectorWorkersVar(
+  get: (name: string) => string | undefined,
+  cores: number = navigator.hardwareConcurrency,
+): number {
+  const name = ENV_VARS.vectorWorkers;
+  const raw = (get(name) ?? "").trim().toLowerCase();
+  if (raw === "") return 0;
+  if (raw === "auto") return Math.max(0, Math.min(MAX_VECTOR_WORKERS, cores - 1));
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value > MAX_VECTOR_WORKERS) {
+    throw new RangeError(
+      `${name} must be 0 (none), a whole number of workers up to ${MAX_VECTOR_WORKERS}, or ` +
+        `auto (hardware threads - 1), got ${JSON.stringify(get(name))}`,
+    );
+  }
+  return value;
+}
 
 function flagVar(get: (name: string) => string | undefined, name: string): boolean {
   const raw = (get(name) ?? "").trim().toLowerCase();
@@ -191,5 +232,6 @@ export function optionsFromEnv(
       numberVar(get, ENV_VARS.baselineEpisodes, DEFAULT_OPTIONS.baselineEpisodes, 1),
     ),
     exposeTruth: flagVar(get, ENV_VARS.exposeTruth),
+    vectorWorkers: vectorWorkersVar(get),
   };
 }

@@ -72,6 +72,7 @@ export class Session {
   #episodes = 0;
   #running = false;
   #source: AlertStreamSource = "synthetic";
+  #closers: (() => void)[] = [];
   readonly #metrics: Metrics;
   readonly #exposeTruth: boolean;
 
@@ -187,9 +188,21 @@ export class Session {
     return this.#running && !this.#exposeTruth ? { ...state, truth: null } : state;
   }
 
-  /** Ends the episode. */
+  /**
+   * Registers `closer` to run once when the session is closed (whatever ends it: the socket
+   * closing, idle expiry, eviction, shutdown): a transport frees what it holds for the session
+   * (a sharded vector session's worker shards).
+   */
+  addCloser(closer: () => void): void {
+    this.#closers.push(closer);
+  }
+
+  /** Ends the episode and runs the closers. */
   close(): void {
     this.#running = false;
     this.#env.close();
+    const closers = this.#closers;
+    this.#closers = [];
+    for (const closer of closers) closer();
   }
 }

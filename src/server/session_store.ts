@@ -25,6 +25,7 @@ import { checkBearer } from "../ingest/auth.ts";
 import { prepareEpisode, ReplayAuthError, type SourceParams } from "./alert_source.ts";
 import type { Metrics } from "./metrics.ts";
 import { Session, type Transport } from "./session.ts";
+import type { VectorWorkerPool } from "./vector_worker_pool.ts";
 
 /** Id of the session used by HTTP requests that name none. */
 export const DEFAULT_SESSION_ID = "default";
@@ -129,6 +130,8 @@ export interface StoreOptions {
   maxBodyBytes?: number;
   /** Most unread reply bytes a WebSocket may queue (default 1 MiB). */
   maxWsBufferedBytes?: number;
+  /** The vector workers that large `/ws/vector` sessions are sharded over (none: unsharded). */
+  vectorPool?: VectorWorkerPool | null;
 }
 
 /** Sessions by id, with a cap and idle expiry. */
@@ -158,6 +161,11 @@ export class SessionStore {
   /** The cap. */
   get maxSessions(): number {
     return this.#options.maxSessions;
+  }
+
+  /** The vector workers of the server, or null (`ALERT_TRIAGE_VECTOR_WORKERS=0`). */
+  get vectorPool(): VectorWorkerPool | null {
+    return this.#options.vectorPool ?? null;
   }
 
   /** The bounds of the WebSocket connections serving these sessions. */

@@ -15,7 +15,12 @@
  * Binary frames: a step request, answered by a binary step reply. Every problem is answered by
  * `{"type": "error", "error": {"code", "message"}}` and changes nothing; codes
  * `INVALID_JSON`, `VALIDATION_ERROR`, `UNKNOWN_TYPE`, `UNKNOWN_TASK`, `NOT_OPEN`, `NOT_RESET`,
- * `INVALID_FRAME`. Errors never close the socket.
+ * `INVALID_FRAME`. Errors never close the socket, but for `SHARD_FAILED`: a vector worker
+ * holding a shard of a sharded session died (the session is closed).
+ *
+ * With vector workers (`ALERT_TRIAGE_VECTOR_WORKERS`, the store's `vectorPool`) a session of at
+ * least {@link SHARD_MIN_ENVS} environments of a built-in task is sharded over them
+ * (`sharded_batch.ts`), its replies byte for byte those of an unsharded one.
  *
  * Rewards are the environment's own; the grader's score (computed from the hidden truth) is
  * sent only for episodes that have ended, as on the other transports.
@@ -36,7 +41,7 @@
  */
 import { z } from "zod";
 import { MAX_SEED } from "../rng.ts";
-import { getTask, UnknownTaskError } from "../../tasks/registry.ts";
+import { BUILT_IN_TASK_IDS, getTask, UnknownTaskError } from "../../tasks/registry.ts";
 import { type AutoresetMode, WorldBatch } from "../learn/world_batch.ts";
 import {
   decodeStepRequest,
@@ -48,6 +53,8 @@ import { describe, isObject } from "./body.ts";
 import type { Session } from "./session.ts";
 import type { SessionStore } from "./session_store.ts";
 import type { FrameOutcome } from "./ws_protocol.ts";
+import { ShardedBatch } from "./sharded_batch.ts";
+import { ShardFailure, type VectorWorkerPool } from "./vector_worker_pool.ts";
 
 /** Most environments one vector session may hold. */
 export const MAX_VECTOR_ENVS = 1024;
@@ -75,14 +82,30 @@ export const VECTOR_FRAME_SCHEMAS: Record<string, unknown> = {
   close: z.toJSONSchema(z.object({ type: z.literal("close") }).strict()),
 };
 
-/** What one vector socket holds. */
-interface VectorState {
+/** The engine of an unsharded session (the server's thread alone). */
+interface LocalEngine {
   batch: WorldBatch;
   writer: FrameWriter;
   finals: FinalObservations | null;
   capture: ((env: number) => void) | undefined;
+}
+
+/** What one vector socket holds: one of the two engines. */
+interface VectorState {
+  numEnvs: number;
+  slots: number;
+  taskId: string;
+  local: LocalEngine | null;
+  sharded: ShardedBatch | null;
   ready: boolean;
 }
+
+/**
+ * The fewest environments a session needs to be sharded over the vector workers (a smaller one
+ * stays on the server's thread: at 64 and below, a worker round trip costs about what half the
+ * step saves, for ~30% more CPU; see BENCHMARKS.md, "Worker-sharded vector sessions").
+ */
+export const SHARD_MIN_ENVS = 128;
 
 const STATES = new WeakMap<Session, VectorState>();
 
@@ -102,7 +125,11 @@ function zodMessage(error: z.ZodError): string {
   return `${path}: ${issue.message}`;
 }
 
-function open(frame: unknown, session: Session, store: SessionStore): FrameOutcome {
+function open(
+  frame: unknown,
+  session: Session,
+  store: SessionStore,
+): FrameOutcome | Promise<FrameOutcome> {
   const parsed = VectorOpenSchema.safeParse(frame);
   if (!parsed.success) {
     return failed(store, "validation", "VALIDATION_ERROR", zodMessage(parsed.error));
@@ -119,47 +146,96 @@ function open(frame: unknown, session: Session, store: SessionStore): FrameOutco
   const autoreset: AutoresetMode = p.autoreset_mode ?? "NextStep";
   const seed = p.seed ?? 0;
   const seedLimit = p.seed_limit ?? 1_000_000;
-  const batch = new WorldBatch({ task, numEnvs: p.num_envs, seed, seedLimit, autoreset });
+  const w = task.world;
+  const reply = JSON.stringify({
+    type: "opened",
+    protocol: VECTOR_PROTOCOL,
+    task_id: task.id,
+    num_envs: p.num_envs,
+    slots: w.maxQueue,
+    autoreset_mode: autoreset,
+    seed,
+    seed_limit: seedLimit,
+    services: w.services.map((s) => ({ name: s.name, depends_on: s.dependsOn })),
+    k: w.k,
+    horizon: w.horizon,
+    max_queue: w.maxQueue,
+  });
+  STATES.get(session)?.sharded?.close(); // a second open replaces the first
+  const base = { numEnvs: p.num_envs, slots: w.maxQueue, taskId: task.id, ready: false };
+  const options = { task, numEnvs: p.num_envs, seed, seedLimit, autoreset };
+  const pool = store.vectorPool;
+  if (pool && shardable(pool, p.num_envs, task.id, w.maxQueue)) {
+    STATES.delete(session); // frames wait for the open (the socket keeps their order)
+    const life = { closed: false, batch: null as ShardedBatch | null };
+    session.addCloser(() => (life.closed = true, life.batch?.close()));
+    return ShardedBatch.open(pool, options).then((sharded): FrameOutcome => {
+      if (life.closed) return sharded.close(), {};
+      life.batch = sharded;
+      STATES.set(session, { ...base, local: null, sharded });
+      return { reply };
+    }, (err) => shardFailed(err, store, life.closed));
+  }
+  const batch = new WorldBatch(options);
   const finals = autoreset === "SameStep"
     ? new FinalObservations(p.num_envs, task.world.maxQueue)
     : null;
-  STATES.set(session, {
+  const local = {
     batch,
     writer: new FrameWriter(),
     finals,
-    capture: finals ? (i) => finals.capture(batch.worlds[i]) : undefined,
-    ready: false,
-  });
-  const w = task.world;
-  return {
-    reply: JSON.stringify({
-      type: "opened",
-      protocol: VECTOR_PROTOCOL,
-      task_id: task.id,
-      num_envs: p.num_envs,
-      slots: batch.slots,
-      autoreset_mode: autoreset,
-      seed,
-      seed_limit: seedLimit,
-      services: w.services.map((s) => ({ name: s.name, depends_on: s.dependsOn })),
-      k: w.k,
-      horizon: w.horizon,
-      max_queue: w.maxQueue,
-    }),
+    capture: finals ? (i: number) => finals.capture(batch.worlds[i]) : undefined,
   };
+  STATES.set(session, { ...base, local, sharded: null });
+  return { reply };
+}
+
+/** Whether a session of `numEnvs` environments of `taskId` is split over `pool`'s workers. */
+function shardable(pool: VectorWorkerPool, numEnvs: number, taskId: string, slots: number) {
+  return numEnvs >= SHARD_MIN_ENVS && BUILT_IN_TASK_IDS.includes(taskId) &&
+    numEnvs <= pool.maxEnvs && slots <= pool.slots && pool.pick(1).length > 0;
+}
+
+/** A sharded session that failed (a worker died): an error frame, and the socket closes. */
+function shardFailed(err: unknown, store: SessionStore, closed: boolean): FrameOutcome {
+  if (!(err instanceof ShardFailure)) throw err;
+  if (closed) return {}; // the session ended meanwhile: nobody to answer
+  store.metrics.recordError("vector_shard_failed");
+  return { ...vectorError("SHARD_FAILED", `Vector worker failed: ${err.message}`), close: true };
 }
 
 function step(raw: ArrayBuffer | Uint8Array, state: VectorState, store: SessionStore) {
   if (!state.ready) {
     return failed(store, "episode_not_running", "NOT_RESET", "Send a reset frame before stepping");
   }
-  const { batch } = state;
   const bytes = raw instanceof Uint8Array ? raw : new Uint8Array(raw);
-  const actions = decodeStepRequest(bytes, batch.numEnvs, batch.slots);
+  const actions = decodeStepRequest(bytes, state.numEnvs, state.slots);
   if (typeof actions === "string") return failed(store, "validation", "INVALID_FRAME", actions);
-  state.finals?.clear();
-  batch.step(actions, state.capture);
-  return { reply: state.writer.step(batch.worlds, batch, state.finals) };
+  const { local, sharded } = state;
+  if (sharded) {
+    return sharded.step(actions).then(
+      (frame): FrameOutcome => ({ reply: frame }),
+      (err) => shardFailed(err, store, false),
+    );
+  }
+  const { batch } = local!;
+  local!.finals?.clear();
+  batch.step(actions, local!.capture);
+  return { reply: local!.writer.step(batch.worlds, batch, local!.finals) };
+}
+
+function reset(state: VectorState, seed: number | undefined, store: SessionStore) {
+  state.ready = true;
+  store.metrics.recordReset(state.taskId);
+  const { local, sharded } = state;
+  if (sharded) {
+    return sharded.reset(seed).then(
+      (frame): FrameOutcome => ({ reply: frame }),
+      (err) => shardFailed(err, store, false),
+    );
+  }
+  local!.batch.reset(seed);
+  return { reply: local!.writer.reset(local!.batch.worlds, local!.batch.seeds) };
 }
 
 /**
@@ -171,7 +247,7 @@ export function handleVectorFrame(
   raw: unknown,
   session: Session,
   store: SessionStore,
-): FrameOutcome {
+): FrameOutcome | Promise<FrameOutcome> {
   const state = STATES.get(session);
   if (typeof raw !== "string") {
     if (!(raw instanceof ArrayBuffer) && !(raw instanceof Uint8Array)) {
@@ -203,10 +279,7 @@ export function handleVectorFrame(
       if (!parsed.success) {
         return failed(store, "validation", "VALIDATION_ERROR", zodMessage(parsed.error));
       }
-      state.batch.reset(parsed.data.seed);
-      state.ready = true;
-      store.metrics.recordReset(state.batch.task.id);
-      return { reply: state.writer.reset(state.batch.worlds, state.batch.seeds) };
+      return reset(state, parsed.data.seed, store);
     }
     case "close":
       return { close: true };

@@ -274,6 +274,45 @@ test("without a volume under --read-only, ingest answers 503 and the environment
   }
 });
 
+/** A gauge of the container's `/metrics`. */
+async function gauge(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(" ")[1]) : NaN;
+}
+
+test("ALERT_TRIAGE_VECTOR_WORKERS=1: the worker loads under the image's permissions and shards a session", async () => {
+  const c = await start(["-e", "ALERT_TRIAGE_VECTOR_WORKERS=1"]);
+  try {
+    for (let t = 0; t < 100 && await gauge(c.url, "alert_triage_vector_workers") < 1; t++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    equal(await gauge(c.url, "alert_triage_vector_workers"), 1, await logs(c.id));
+    const ws = new WebSocket(`${c.url.replace("http", "ws")}/ws/vector`);
+    ws.binaryType = "arraybuffer";
+    const next = () => new Promise<unknown>((r) => ws.onmessage = (e) => r(e.data));
+    await new Promise((r) => ws.onopen = r);
+    const opened = next();
+    ws.send(JSON.stringify({ type: "open", task_id: "hard", num_envs: 128 }));
+    equal(JSON.parse(await opened as string).type, "opened");
+    equal(await gauge(c.url, "alert_triage_vector_shards"), 1, "the session is sharded");
+    const reset = next();
+    ws.send('{"type":"reset"}');
+    ok(await reset instanceof ArrayBuffer);
+    const closed = new Promise((r) => ws.onclose = r);
+    ws.close();
+    await closed;
+    for (let t = 0; t < 50 && await gauge(c.url, "alert_triage_vector_shards") !== 0; t++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    equal(await gauge(c.url, "alert_triage_vector_shards"), 0, "closing frees the shard");
+    const { seconds, exitCode } = await stop(c.id);
+    ok(seconds < 5 && exitCode === 0, `stopped in ${seconds} s with ${exitCode}`);
+  } finally {
+    await remove(c.id);
+  }
+});
+
 globalThis.addEventListener("unload", () => {
   // a failed assertion above already removed its container in `finally`; this is the last net
   for (const id of running) {

@@ -66,6 +66,8 @@ Deno.test({
         "compile",
         "--allow-net",
         "--allow-env=ALERT_TRIAGE_*",
+        "--include",
+        "src/server/vector_worker.ts",
         "--output",
         out,
         "cli/server_compiled.ts",
