@@ -95,6 +95,10 @@ export function decodeStepRequest(
   if (n !== numEnvs || s !== slots) {
     return `frame is for ${n} envs x ${s} slots; this session has ${numEnvs} x ${slots}`;
   }
+  const r1 = view.getUint32(16, true), r2 = view.getUint32(20, true);
+  if (r1 !== 0 || r2 !== 0) {
+    return `header counts 5 and 6 must be 0 in a step request, got ${r1}, ${r2}`;
+  }
   if (frame.byteLength !== want) {
     return `step request must be ${want} bytes (${numEnvs} x ${slots} codes), got ${frame.byteLength}`;
   }

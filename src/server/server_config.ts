@@ -88,6 +88,11 @@ export interface ServerOptions {
    * for byte those of an unsharded one. 0: none, every session on the server's thread.
    */
   vectorWorkers: number;
+  /**
+   * Most environments all open `/ws/vector` sessions hold together (a hard environment holds
+   * ~30 KB); an `open` beyond it is refused with `CAPACITY_REACHED`.
+   */
+  maxVectorEnvs: number;
 }
 
 /**
@@ -111,6 +116,7 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = {
   now: () => performance.timeOrigin + performance.now(),
   exposeTruth: false,
   vectorWorkers: 0,
+  maxVectorEnvs: 16_384,
 };
 
 /** Names of the environment variables read by {@link optionsFromEnv}. */
@@ -128,6 +134,7 @@ export const ENV_VARS = {
   baselineEpisodes: "ALERT_TRIAGE_BASELINE_EPISODES",
   exposeTruth: "ALERT_TRIAGE_EXPOSE_TRUTH",
   vectorWorkers: "ALERT_TRIAGE_VECTOR_WORKERS",
+  maxVectorEnvs: "ALERT_TRIAGE_MAX_VECTOR_ENVS",
 } as const;
 
 /** Most vector workers {@link vectorWorkersVar} accepts. */
@@ -233,5 +240,8 @@ export function optionsFromEnv(
     ),
     exposeTruth: flagVar(get, ENV_VARS.exposeTruth),
     vectorWorkers: vectorWorkersVar(get),
+    maxVectorEnvs: Math.floor(
+      numberVar(get, ENV_VARS.maxVectorEnvs, DEFAULT_OPTIONS.maxVectorEnvs, 1),
+    ),
   };
 }

@@ -132,6 +132,8 @@ export interface StoreOptions {
   maxWsBufferedBytes?: number;
   /** The vector workers that large `/ws/vector` sessions are sharded over (none: unsharded). */
   vectorPool?: VectorWorkerPool | null;
+  /** Most environments all `/ws/vector` sessions hold together (default 16,384). */
+  maxVectorEnvs?: number;
 }
 
 /** Sessions by id, with a cap and idle expiry. */
@@ -140,6 +142,7 @@ export class SessionStore {
   readonly #options: StoreOptions;
   readonly #metrics: Metrics;
   readonly #perClient: Map<string, number> = new Map();
+  #vectorEnvs = 0;
   #lastSweep = 0;
 
   /** Creates an empty store. */
@@ -166,6 +169,27 @@ export class SessionStore {
   /** The vector workers of the server, or null (`ALERT_TRIAGE_VECTOR_WORKERS=0`). */
   get vectorPool(): VectorWorkerPool | null {
     return this.#options.vectorPool ?? null;
+  }
+
+  /** Environments held by open `/ws/vector` sessions. */
+  get vectorEnvs(): number {
+    return this.#vectorEnvs;
+  }
+
+  /** Most environments all `/ws/vector` sessions may hold together. */
+  get maxVectorEnvs(): number {
+    return this.#options.maxVectorEnvs ?? 16_384;
+  }
+
+  /**
+   * Reserves `n` vector environments for `session` until it ends (every way a session ends
+   * gives them back); false, reserving nothing, if that would pass {@link maxVectorEnvs}.
+   */
+  reserveVectorEnvs(session: Session, n: number): boolean {
+    if (this.#vectorEnvs + n > this.maxVectorEnvs) return false;
+    this.#vectorEnvs += n;
+    session.addCloser(() => this.#vectorEnvs -= n);
+    return true;
   }
 
   /** The bounds of the WebSocket connections serving these sessions. */

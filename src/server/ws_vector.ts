@@ -14,7 +14,8 @@
  *
  * Binary frames: a step request, answered by a binary step reply. Every problem is answered by
  * `{"type": "error", "error": {"code", "message"}}` and changes nothing; codes
- * `INVALID_JSON`, `VALIDATION_ERROR`, `UNKNOWN_TYPE`, `UNKNOWN_TASK`, `NOT_OPEN`, `NOT_RESET`,
+ * `INVALID_JSON`, `VALIDATION_ERROR`, `UNKNOWN_TYPE`, `UNKNOWN_TASK`, `NOT_OPEN`, `ALREADY_OPEN`
+ * (a socket opens once), `CAPACITY_REACHED` (the server's `maxVectorEnvs`), `NOT_RESET`,
  * `INVALID_FRAME`. Errors never close the socket, but for `SHARD_FAILED`: a vector worker
  * holding a shard of a sharded session died (the session is closed).
  *
@@ -75,11 +76,56 @@ export const VectorResetSchema = z.object({
   seed: z.number().int().min(0).max(MAX_SEED).optional(),
 }).strict();
 
-/** JSON Schemas of the text frames a client sends (the binary frames are in the README). */
+/** The `close` frame. */
+export const VectorCloseSchema = z.object({ type: z.literal("close") }).strict();
+
+/** The server's answer to `open`. */
+export const VectorOpenedSchema = z.object({
+  type: z.literal("opened"),
+  protocol: z.literal(VECTOR_PROTOCOL),
+  task_id: z.string(),
+  num_envs: z.number().int().min(1).max(MAX_VECTOR_ENVS),
+  slots: z.number().int().min(1).describe("action codes per environment in a step request"),
+  autoreset_mode: z.enum(["NextStep", "SameStep"]),
+  seed: z.number().int().min(0),
+  seed_limit: z.number().int().min(1),
+  services: z.array(z.object({ name: z.string(), depends_on: z.array(z.string()) }).strict()),
+  k: z.number().int().describe("the task's investigation budget per tick"),
+  horizon: z.number().int().describe("ticks per episode"),
+  max_queue: z.number().int().describe("most alerts an environment's queue holds"),
+}).strict();
+
+/** The error frame: every problem, which changes nothing (the socket stays open). */
+export const VectorErrorSchema = z.object({
+  type: z.literal("error"),
+  error: z.object({
+    code: z.enum([
+      "INVALID_JSON",
+      "VALIDATION_ERROR",
+      "UNKNOWN_TYPE",
+      "UNKNOWN_TASK",
+      "NOT_OPEN",
+      "ALREADY_OPEN",
+      "NOT_RESET",
+      "INVALID_FRAME",
+      "CAPACITY_REACHED",
+      "SESSION_EXPIRED",
+      "SHARD_FAILED",
+    ]),
+    message: z.string(),
+  }).passthrough().describe("CAPACITY_REACHED adds the caps and current counts"),
+}).strict();
+
+/**
+ * JSON Schemas of the text frames: what a client sends (`open`, `reset`, `close`) and what the
+ * server answers (`opened`, `error`); the binary frames are in the README.
+ */
 export const VECTOR_FRAME_SCHEMAS: Record<string, unknown> = {
   open: z.toJSONSchema(VectorOpenSchema),
   reset: z.toJSONSchema(VectorResetSchema),
-  close: z.toJSONSchema(z.object({ type: z.literal("close") }).strict()),
+  close: z.toJSONSchema(VectorCloseSchema),
+  opened: z.toJSONSchema(VectorOpenedSchema),
+  error: z.toJSONSchema(VectorErrorSchema),
 };
 
 /** The engine of an unsharded session (the server's thread alone). */
@@ -125,11 +171,24 @@ function zodMessage(error: z.ZodError): string {
   return `${path}: ${issue.message}`;
 }
 
+/** Sessions that have opened (an `open` is accepted once per socket). */
+const OPENED = new WeakSet<Session>();
+
 function open(
   frame: unknown,
   session: Session,
   store: SessionStore,
 ): FrameOutcome | Promise<FrameOutcome> {
+  const state = STATES.get(session);
+  if (OPENED.has(session)) {
+    const what = state ? `${state.numEnvs} environments of task ${state.taskId}` : "an open";
+    return failed(
+      store,
+      "session_error",
+      "ALREADY_OPEN",
+      `This socket already holds ${what}; close it and open another socket for other options`,
+    );
+  }
   const parsed = VectorOpenSchema.safeParse(frame);
   if (!parsed.success) {
     return failed(store, "validation", "VALIDATION_ERROR", zodMessage(parsed.error));
@@ -143,6 +202,24 @@ function open(
     if (!(err instanceof UnknownTaskError)) throw err;
     return failed(store, "unknown_task", "UNKNOWN_TASK", err.message);
   }
+  if (!store.reserveVectorEnvs(session, p.num_envs)) {
+    store.metrics.recordError("capacity");
+    const [held, max] = [store.vectorEnvs, store.maxVectorEnvs];
+    return {
+      reply: JSON.stringify({
+        type: "error",
+        error: {
+          code: "CAPACITY_REACHED",
+          message: `num_envs: ${p.num_envs} more environments would pass the server's cap of ` +
+            `${max} (ALERT_TRIAGE_MAX_VECTOR_ENVS; ${held} held by open sessions); ask for ` +
+            `fewer or try again later`,
+          vector_envs: held,
+          max_vector_envs: max,
+        },
+      }),
+    };
+  }
+  OPENED.add(session);
   const autoreset: AutoresetMode = p.autoreset_mode ?? "NextStep";
   const seed = p.seed ?? 0;
   const seedLimit = p.seed_limit ?? 1_000_000;
@@ -161,7 +238,6 @@ function open(
     horizon: w.horizon,
     max_queue: w.maxQueue,
   });
-  STATES.get(session)?.sharded?.close(); // a second open replaces the first
   const base = { numEnvs: p.num_envs, slots: w.maxQueue, taskId: task.id, ready: false };
   const options = { task, numEnvs: p.num_envs, seed, seedLimit, autoreset };
   const pool = store.vectorPool;
@@ -281,8 +357,13 @@ export function handleVectorFrame(
       }
       return reset(state, parsed.data.seed, store);
     }
-    case "close":
+    case "close": {
+      const parsed = VectorCloseSchema.safeParse(frame);
+      if (!parsed.success) {
+        return failed(store, "validation", "VALIDATION_ERROR", zodMessage(parsed.error));
+      }
       return { close: true };
+    }
     default:
       return failed(
         store,

@@ -185,8 +185,15 @@ Deno.test("vector wire: malformed frames get an error frame and change nothing",
     wrongMagic[0] = 0;
     const wrongKind = good.slice();
     wrongKind[4] = 2;
-    bad.push(wrongMagic, wrongKind);
+    const reserved1 = good.slice(), reserved2 = good.slice();
+    reserved1[16] = 1; // header counts 5 and 6 must be 0
+    reserved2[20] = 7;
+    bad.push(wrongMagic, wrongKind, reserved1, reserved2);
     for (const frame of bad) assert.equal(errorCode(await s.ask(frame)), "INVALID_FRAME");
+    // A socket opens once; a close frame with a field its schema does not know is refused.
+    const reopen = '{"type":"open","num_envs":2,"task_id":"hard","seed":4}';
+    assert.equal(errorCode(await s.ask(reopen)), "ALREADY_OPEN");
+    assert.equal(errorCode(await s.ask('{"type":"close","now":true}')), "VALIDATION_ERROR");
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (junk) => {
         const reply = await s.ask(junk);
@@ -255,6 +262,30 @@ Deno.test("vector wire: a server error reaches the TypeScript client as VectorSe
       (err: unknown) => err instanceof VectorServerError && err.code === "UNKNOWN_TASK",
     );
   } finally {
+    await server.close();
+  }
+});
+
+Deno.test("vector wire: the server's cap on vector environments refuses an open and frees them when sessions end", async () => {
+  const server = startServer({ maxVectorEnvs: 10 });
+  const [a, b] = [await openVectorSocket(server.url), await openVectorSocket(server.url)];
+  try {
+    const open = (n: number) => `{"type":"open","num_envs":${n},"task_id":"easy"}`;
+    assert.equal(JSON.parse((await a.ask(open(6))) as string).type, "opened");
+    const refused = JSON.parse((await b.ask(open(5))) as string);
+    assert.equal(refused.error.code, "CAPACITY_REACHED");
+    assert.match(refused.error.message, /num_envs: 5 more environments .* cap of 10/);
+    assert.deepEqual([refused.error.vector_envs, refused.error.max_vector_envs], [6, 10]);
+    assert.equal(server.app.store.vectorEnvs, 6);
+    assert.equal(JSON.parse((await b.ask(open(4))) as string).type, "opened"); // refused: no hold
+    assert.equal(server.app.store.vectorEnvs, 10);
+    await a.close();
+    for (let i = 0; i < 100 && server.app.store.vectorEnvs !== 4; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    assert.equal(server.app.store.vectorEnvs, 4, "a closed socket gives its environments back");
+  } finally {
+    await b.close();
     await server.close();
   }
 });
