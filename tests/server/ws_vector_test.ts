@@ -15,6 +15,7 @@ import { encodeStepRequest, FinalObservations, FrameWriter } from "../../src/lea
 import { Rng } from "../../src/rng.ts";
 import { getTask } from "../../tasks/registry.ts";
 import { openVectorSocket, startServer } from "./helpers.ts";
+import { VectorErrorSchema, VectorOpenedSchema } from "../../src/server/ws_vector.ts";
 
 const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
@@ -139,6 +140,7 @@ function errorCode(reply: unknown): string {
   const frame = JSON.parse(reply as string);
   assert.equal(frame.type, "error");
   assert.ok(frame.error.message.length > 0);
+  VectorErrorSchema.parse(frame); // the published schema of the error frame
   return frame.error.code;
 }
 
@@ -165,6 +167,7 @@ Deno.test("vector wire: malformed frames get an error frame and change nothing",
       (await s.ask('{"type":"open","num_envs":2,"task_id":"hard","seed":4}')) as string,
     );
     assert.equal(opened.type, "opened");
+    VectorOpenedSchema.parse(opened); // the published schema of the opened frame
     const S = opened.slots;
     assert.equal(
       errorCode(await s.ask(encodeStepRequest(new Int8Array(2 * S), 2, S))),
