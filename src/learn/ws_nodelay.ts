@@ -97,7 +97,10 @@ export class NoDelaySocket {
   #write(opcode: number, payload: Uint8Array): void {
     const n = payload.length;
     const extra = n < 126 ? 0 : n < 65536 ? 2 : 8;
-    const frame = new Uint8Array(2 + extra + 4 + n);
+    // The payload starts at a multiple of 4 in the buffer, so that it is masked a word at a time.
+    const head = 2 + extra + 4, pad = (4 - (head & 3)) & 3;
+    const buffer = new Uint8Array(pad + head + n);
+    const frame = buffer.subarray(pad);
     frame[0] = 0x80 | opcode;
     if (extra === 0) frame[1] = 0x80 | n;
     else if (extra === 2) {
@@ -106,11 +109,15 @@ export class NoDelaySocket {
       frame[3] = n & 0xff;
     } else {
       frame[1] = 0x80 | 127;
-      new DataView(frame.buffer).setBigUint64(2, BigInt(n));
+      new DataView(buffer.buffer, pad).setBigUint64(2, BigInt(n));
     }
-    const at = 2 + extra;
-    const mask = crypto.getRandomValues(frame.subarray(at, at + 4));
-    for (let i = 0; i < n; i++) frame[at + 4 + i] = payload[i] ^ mask[i & 3];
+    const mask = crypto.getRandomValues(frame.subarray(head - 4, head));
+    buffer.set(payload, pad + head);
+    const words = n >>> 2;
+    const word = new Uint32Array(buffer.buffer, pad + head - 4, 1)[0]; // the mask, as a word
+    const body = new Uint32Array(buffer.buffer, pad + head, words);
+    for (let i = 0; i < words; i++) body[i] ^= word;
+    for (let i = words << 2; i < n; i++) frame[head + i] ^= mask[i & 3];
     this.#writing = this.#writing.then(() => writeAll(this.#conn, frame)).catch((err) =>
       this.#end(`write failed: ${err instanceof Error ? err.message : err}`)
     );
@@ -179,12 +186,7 @@ export class NoDelaySocket {
           if (!fin) continue;
           const whole = parts.length === 1 ? parts[0] : concat(parts);
           parts = [];
-          this.onmessage(
-            partOpcode === 0x1 ? decoder.decode(whole) : (whole.buffer as ArrayBuffer).slice(
-              whole.byteOffset,
-              whole.byteOffset + whole.byteLength,
-            ),
-          );
+          this.onmessage(partOpcode === 0x1 ? decoder.decode(whole) : ownBuffer(whole));
         }
         if (at > 0) {
           buf.copyWithin(0, at, len);
@@ -203,6 +205,13 @@ export class NoDelaySocket {
       this.#end(`read failed: ${err instanceof Error ? err.message : err}`);
     }
   }
+}
+
+/** The bytes as an ArrayBuffer of their own (no copy when they already fill one). */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  const buffer = bytes.buffer as ArrayBuffer;
+  if (bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) return buffer;
+  return buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
