@@ -85,34 +85,46 @@ async function gauge(url: string, name: string): Promise<number> {
   return line ? Number(line.split(" ")[1]) : NaN;
 }
 
+/** Spawns `deno args` in the repository with one vector worker, collecting its stderr. */
+function spawnDeno(args: string[]) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    env: { NO_COLOR: "1", ALERT_TRIAGE_VECTOR_WORKERS: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const out = { child, seen: "", drain: Promise.resolve() };
+  out.drain = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      out.seen += value;
+    }
+  })();
+  return out;
+}
+
 for (const guard of ["off", "on"]) {
   Deno.test({
     name: `deno task start --guard ${guard} with ALERT_TRIAGE_VECTOR_WORKERS=1 shards a session`,
     sanitizeResources: false,
     async fn() {
       const port = freePort(), url = `http://127.0.0.1:${port}`;
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["task", "start", "--port", String(port), "--host", "127.0.0.1", "--guard", guard],
-        cwd: ROOT,
-        env: { NO_COLOR: "1", ALERT_TRIAGE_VECTOR_WORKERS: "1" },
-        stdin: "null",
-        stdout: "null",
-        stderr: "piped",
-      }).spawn();
-      const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-      let seen = "";
-      const drain = (async () => {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          seen += value;
-        }
-      })();
+      const server = spawnDeno(
+        ["task", "start", "--port", String(port), "--host", "127.0.0.1", "--guard", guard],
+      );
       try {
         for (let t = 0; t < 300 && !(await gauge(url, "alert_triage_vector_workers") >= 1); t++) {
           await new Promise((r) => setTimeout(r, 100));
         }
-        equal(await gauge(url, "alert_triage_vector_workers"), 1, `the worker started: ${seen}`);
+        equal(
+          await gauge(url, "alert_triage_vector_workers"),
+          1,
+          `the worker started: ${server.seen}`,
+        );
         const s = await openVectorSocket(url);
         const n = SHARD_MIN_ENVS;
         const opened = JSON.parse(
@@ -129,11 +141,11 @@ for (const guard of ["off", "on"]) {
           await new Promise((r) => setTimeout(r, 50));
         }
         equal(await gauge(url, "alert_triage_vector_shards"), 0, "closing frees the shard");
-        ok(!seen.includes("vector worker died"), seen);
+        ok(!server.seen.includes("vector worker died"), server.seen);
       } finally {
-        child.kill("SIGTERM");
-        await child.status;
-        await drain;
+        server.child.kill("SIGTERM");
+        await server.child.status;
+        await server.drain;
       }
     },
   });
@@ -144,39 +156,23 @@ Deno.test({
   sanitizeResources: false,
   async fn() {
     const port = freePort(), url = `http://127.0.0.1:${port}`;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "serve",
-        "--port",
-        String(port),
-        "--host",
-        "127.0.0.1",
-        `--allow-net=127.0.0.1:${port}`,
-        "--allow-env=ALERT_TRIAGE_*",
-        "--allow-read=./data,./policies",
-        "--allow-write=./data",
-        "cli/server.ts",
-      ],
-      cwd: ROOT,
-      env: { NO_COLOR: "1", ALERT_TRIAGE_VECTOR_WORKERS: "1" },
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = "";
-    const drain = (async () => {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        seen += value;
-      }
-    })();
+    const server = spawnDeno([
+      "serve",
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+      `--allow-net=127.0.0.1:${port}`,
+      "--allow-env=ALERT_TRIAGE_*",
+      "--allow-read=./data,./policies",
+      "--allow-write=./data",
+      "cli/server.ts",
+    ]);
     try {
-      for (let t = 0; t < 300 && !seen.includes("vector worker died"); t++) {
+      for (let t = 0; t < 300 && !server.seen.includes("vector worker died"); t++) {
         await new Promise((r) => setTimeout(r, 100));
       }
-      ok(/vector worker died: Requires read access/.test(seen), seen);
+      ok(/vector worker died: Requires read access/.test(server.seen), server.seen);
       equal(await gauge(url, "alert_triage_vector_workers"), 0);
       const s = await openVectorSocket(url);
       const n = SHARD_MIN_ENVS;
@@ -190,9 +186,9 @@ Deno.test({
       ok(step instanceof ArrayBuffer);
       await s.close();
     } finally {
-      child.kill("SIGTERM");
-      await child.status;
-      await drain;
+      server.child.kill("SIGTERM");
+      await server.child.status;
+      await server.drain;
     }
   },
 });
