@@ -20,6 +20,7 @@
  */
 
 import { AlertTriageError } from "../src/errors.ts";
+import { optionsFromEnv, type ServerOptions } from "../src/server/server_config.ts";
 
 /** Exit code of a command that did its work. */
 export const EXIT_OK = 0;
@@ -40,4 +41,18 @@ export class UsageError extends AlertTriageError {
 /** The text printed for a thrown value: an error's message, anything else as a string. */
 export function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * The server's options from the `ALERT_TRIAGE_*` variables (`optionsFromEnv`), or, for a bad
+ * value, its message on stderr (the variable, the value, what is allowed; no stack trace) and
+ * exit {@link EXIT_USAGE}: what every server command starts with.
+ */
+export function serverOptionsOrExit(): ServerOptions {
+  try {
+    return optionsFromEnv();
+  } catch (err) {
+    console.error(`alert-triage: ${errorMessage(err)}`);
+    Deno.exit(EXIT_USAGE);
+  }
 }

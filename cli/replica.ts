@@ -18,7 +18,7 @@
 import { RemoteIngestStore } from "../src/ingest/remote_store.ts";
 import { ingestConfigFromEnv } from "../src/ingest/ingest_config.ts";
 import { createApp } from "../src/server/app.ts";
-import { optionsFromEnv } from "../src/server/server_config.ts";
+import { serverOptionsOrExit } from "./_usage.ts";
 
 /** The variable naming the ingest service a replica reads its alerts from. */
 export const INGEST_URL_VAR = "ALERT_TRIAGE_INGEST_URL";
@@ -26,7 +26,7 @@ export const INGEST_URL_VAR = "ALERT_TRIAGE_INGEST_URL";
 const ingestUrl = Deno.env.get(INGEST_URL_VAR)?.trim();
 const log = (line: string) => console.log(line);
 const server = createApp({
-  ...optionsFromEnv(),
+  ...serverOptionsOrExit(),
   ingest: ingestUrl
     ? {
       log,

@@ -26,9 +26,12 @@
  * @module
  */
 import { createApp } from "../src/server/app.ts";
-import { optionsFromEnv } from "../src/server/server_config.ts";
+import { serverOptionsOrExit } from "./_usage.ts";
 
-const server = createApp({ ...optionsFromEnv(), ingest: { log: (line) => console.log(line) } });
+const server = createApp({
+  ...serverOptionsOrExit(),
+  ingest: { log: (line) => console.log(line) },
+});
 server.startReaper();
 if (server.vectorPool) {
   // vector workers would keep the process alive after deno serve's graceful shutdown: stop them

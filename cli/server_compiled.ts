@@ -17,8 +17,7 @@
  */
 import { createApp } from "../src/server/app.ts";
 import { serveGuarded } from "../src/server/conn_guard.ts";
-import { optionsFromEnv } from "../src/server/server_config.ts";
-import { EXIT_OK, EXIT_USAGE } from "./_usage.ts";
+import { EXIT_OK, EXIT_USAGE, serverOptionsOrExit } from "./_usage.ts";
 
 /** Parsed command line. */
 export interface ServeArgs {
@@ -70,7 +69,7 @@ if (import.meta.main) {
     console.error(`${(err as Error).message}\n\n${SERVE_USAGE}`);
     Deno.exit(EXIT_USAGE);
   }
-  const options = optionsFromEnv();
+  const options = serverOptionsOrExit();
   const server = createApp({ ...options, ingest: { log: (line) => console.log(line) } });
   server.startReaper();
   const guarded = serveGuarded(server.fetch, {

@@ -182,14 +182,19 @@ export class SessionStore {
   }
 
   /**
-   * Reserves `n` vector environments for `session` until it ends (every way a session ends
-   * gives them back); false, reserving nothing, if that would pass {@link maxVectorEnvs}.
+   * Reserves `n` vector environments; the function that gives them back (once, however often
+   * it is called), or null, reserving nothing, if that would pass {@link maxVectorEnvs}. The
+   * caller gives them back when the environments are gone: a session's closer, or, for shards
+   * still being built on a worker when their session ends, once they are built and dropped.
    */
-  reserveVectorEnvs(session: Session, n: number): boolean {
-    if (this.#vectorEnvs + n > this.maxVectorEnvs) return false;
+  reserveVectorEnvs(n: number): (() => void) | null {
+    if (this.#vectorEnvs + n > this.maxVectorEnvs) return null;
     this.#vectorEnvs += n;
-    session.addCloser(() => this.#vectorEnvs -= n);
-    return true;
+    let held = true;
+    return () => {
+      if (held) this.#vectorEnvs -= n;
+      held = false;
+    };
   }
 
   /** The bounds of the WebSocket connections serving these sessions. */

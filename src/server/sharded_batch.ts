@@ -43,6 +43,14 @@ export function shardSizes(n: number, workers: number): number[] {
   return Array.from({ length: count }, (_, k) => base + (k >= count - extra ? 1 : 0));
 }
 
+/**
+ * The fewest environments of a shard: a session is split over at most `numEnvs / 64` threads
+ * (the server's and `numEnvs / 64 - 1` workers), however many workers the pool has; smaller
+ * shards cost more in worker round trips than they save (BENCHMARKS.md, "Worker-sharded vector
+ * sessions": the threshold runs).
+ */
+export const MIN_SHARD_ENVS = 64;
+
 /** N environments over the server's thread and the pool's workers (see the module doc). */
 export class ShardedBatch {
   /** Environments. */
@@ -83,7 +91,8 @@ export class ShardedBatch {
    * `ShardFailure` if a worker cannot build its shard (the others are dropped again).
    */
   static async open(pool: VectorWorkerPool, options: WorldBatchOptions): Promise<ShardedBatch> {
-    const workers = pool.pick(Math.max(0, Math.min(pool.workers.length, options.numEnvs - 1)));
+    const most = Math.floor(options.numEnvs / MIN_SHARD_ENVS) - 1; // every shard >= 64 envs
+    const workers = pool.pick(Math.max(0, Math.min(pool.workers.length, most)));
     const sizes = shardSizes(options.numEnvs, workers.length);
     const autoreset = options.autoreset ?? "NextStep";
     const local = new VectorShard(options.task, sizes[0], autoreset);

@@ -202,7 +202,8 @@ function open(
     if (!(err instanceof UnknownTaskError)) throw err;
     return failed(store, "unknown_task", "UNKNOWN_TASK", err.message);
   }
-  if (!store.reserveVectorEnvs(session, p.num_envs)) {
+  const release = store.reserveVectorEnvs(p.num_envs);
+  if (!release) {
     store.metrics.recordError("capacity");
     const [held, max] = [store.vectorEnvs, store.maxVectorEnvs];
     return {
@@ -244,14 +245,20 @@ function open(
   if (pool && shardable(pool, p.num_envs, task.id, w.maxQueue)) {
     STATES.delete(session); // frames wait for the open (the socket keeps their order)
     const life = { closed: false, batch: null as ShardedBatch | null };
-    session.addCloser(() => (life.closed = true, life.batch?.close()));
+    // The environments stay counted until the shards are dropped: a session that ends while
+    // its shards are still being built gives them back only once they are built and dropped.
+    session.addCloser(() => {
+      life.closed = true;
+      if (life.batch) life.batch.close(), release();
+    });
     return ShardedBatch.open(pool, options).then((sharded): FrameOutcome => {
-      if (life.closed) return sharded.close(), {};
+      if (life.closed) return sharded.close(), release(), {};
       life.batch = sharded;
       STATES.set(session, { ...base, local: null, sharded });
       return { reply };
-    }, (err) => shardFailed(err, store, life.closed));
+    }, (err) => (release(), shardFailed(err, store, life.closed)));
   }
+  session.addCloser(release);
   const batch = new WorldBatch(options);
   const finals = autoreset === "SameStep"
     ? new FinalObservations(p.num_envs, task.world.maxQueue)

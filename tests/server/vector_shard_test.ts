@@ -55,7 +55,9 @@ for (const mode of ["NextStep", "SameStep"] as const) {
         const open = { type: "open", task_id: task, num_envs: n, seed: 3, autoreset_mode: mode };
         const opened = JSON.parse(await both(a, b, JSON.stringify(open), "opened") as string);
         const pool = sharded.app.vectorPool!;
-        assert.equal(pool.stats().shards, n >= SHARD_MIN_ENVS ? 2 : 0, "shards of the session");
+        // Shards of at least 64 environments, one per worker at most (2 workers).
+        const shards = n >= SHARD_MIN_ENVS ? Math.min(2, Math.floor(n / 64) - 1) : 0;
+        assert.equal(pool.stats().shards, shards, "shards of the session");
         const rng = new Rng(n);
         const actions = new Int8Array(n * opened.slots);
         await both(a, b, '{"type":"reset"}', "reset");
@@ -160,6 +162,55 @@ Deno.test("vector shards: a worker that dies closes its session with an error fr
     await t.close();
   } finally {
     console.error = log;
+    await server.close();
+  }
+});
+
+Deno.test("vector shards: sessions that end before their shards are built give their environments back once the shards are dropped", async () => {
+  const server = startServer({ vectorWorkers: 1, maxVectorEnvs: 2048 });
+  const pool = server.app.vectorPool!;
+  const store = server.app.store;
+  try {
+    await pool.started();
+    const open = JSON.stringify({ type: "open", task_id: "hard", num_envs: 1024 });
+    let most = 0;
+    const sampler = setInterval(() => most = Math.max(most, store.vectorEnvs), 0);
+    const sockets = await Promise.all(
+      Array.from({ length: 12 }, () => openVectorSocket(server.url)),
+    );
+    for (const s of sockets) {
+      s.send(open);
+      s.ws.close(); // gone before the answer: the shard is still being built
+    }
+    await until(() => store.size === 0, "the sessions ended");
+    await until(
+      () => store.vectorEnvs === 0 && pool.stats().shards === 0,
+      `every environment given back (${store.vectorEnvs} held, ${pool.stats().shards} shards)`,
+    );
+    clearInterval(sampler);
+    assert.ok(most <= 2048, `the cap held: ${most}`);
+    // Nothing leaked: the whole cap opens again.
+    const s = await openVectorSocket(server.url);
+    assert.match((await s.ask(open)) as string, /"opened"/);
+    await s.close();
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("vector shards: a session is split into shards of at least 64 environments, however many workers", async () => {
+  const server = startServer({ vectorWorkers: 4 });
+  const pool = server.app.vectorPool!;
+  try {
+    await pool.started();
+    for (const [n, shards] of [[SHARD_MIN_ENVS, 1], [255, 2], [256, 3], [1024, 4]]) {
+      const s = await openVectorSocket(server.url);
+      await s.ask(JSON.stringify({ type: "open", task_id: "easy", num_envs: n }));
+      assert.equal(pool.stats().shards, shards, `${n} environments`);
+      await s.close();
+      await until(() => pool.stats().shards === 0, "closed");
+    }
+  } finally {
     await server.close();
   }
 });
