@@ -25,6 +25,7 @@ import {
   bareServer,
   cpuSeconds,
   type Frame,
+  loadAverage,
   oursHttp,
   oursWs,
   recordEpisodes,
@@ -103,7 +104,7 @@ try {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rate = (name: string) => median(rates.get(name)!);
-const load = Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+const load = loadAverage();
 console.log(
   `bench_ab ${new Date().toISOString()}; before ${trees.before}, after ${trees.after}; ` +
     `${values.rounds} interleaved rounds of ${values.seconds} s; load average after ${load}`,

@@ -17,7 +17,7 @@
  */
 import { parseArgs } from "node:util";
 import { spawnServer } from "./spawn.ts";
-import { runPythonClient, timed, vectorDeno } from "./wire_frames.ts";
+import { loadAverage, runPythonClient, timed, vectorDeno } from "./wire_frames.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -66,8 +66,7 @@ async function deno(url: string, pid: number): Promise<Sample> {
   };
 }
 
-const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
-const started = new Date().toISOString(), loadBefore = load();
+const started = new Date().toISOString(), loadBefore = loadAverage();
 const servers = await Promise.all(TREES.map(([, root]) => serve(root)));
 const results: Record<string, Sample[]> = {};
 try {
@@ -86,7 +85,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const f = (x: number, d = 0) =>
   Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: d }) : "";
 console.log(
-  `bench_vector_ab ${started}; ${ROUNDS} interleaved rounds of ${SECONDS} s; old = ${values.base}; load average before ${loadBefore}, after ${load()}\n`,
+  `bench_vector_ab ${started}; ${ROUNDS} interleaved rounds of ${SECONDS} s; old = ${values.base}; load average before ${loadBefore}, after ${loadAverage()}\n`,
 );
 console.log(
   "| row | env-steps/s (median) | env-steps/s (each round) | server CPU µs/env-step (median) | client CPU µs/env-step (median) |",

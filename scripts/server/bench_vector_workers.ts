@@ -15,7 +15,13 @@
  */
 import { parseArgs } from "node:util";
 import { spawnServer } from "./spawn.ts";
-import { timed, vectorDeno, waitForVectorWorkers, type Window } from "./wire_frames.ts";
+import {
+  loadAverage,
+  timed,
+  vectorDeno,
+  waitForVectorWorkers,
+  type Window,
+} from "./wire_frames.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -29,8 +35,7 @@ const { values } = parseArgs({
 const K = Number(values.workers), ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds), NS = values.ns!.split(",").map(Number);
 
-const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
-const started = new Date().toISOString(), loadBefore = load();
+const started = new Date().toISOString(), loadBefore = loadAverage();
 const servers = [
   await spawnServer({ ALERT_TRIAGE_VECTOR_WORKERS: "0" }),
   await spawnServer({ ALERT_TRIAGE_VECTOR_WORKERS: String(K) }),
@@ -58,7 +63,7 @@ const cpuUs = (ws: Window[]) => median(ws.map((w) => (w.serverCpu / w.envSteps) 
 const f0 = (x: number) => Math.round(x).toLocaleString("en-US");
 console.log(
   `bench_vector_workers ${started}; ${ROUNDS} interleaved rounds of ${SECONDS} s; ` +
-    `${navigator.hardwareConcurrency} logical CPUs; load average before ${loadBefore}, after ${load()}\n`,
+    `${navigator.hardwareConcurrency} logical CPUs; load average before ${loadBefore}, after ${loadAverage()}\n`,
 );
 console.log(
   `| N | K = 0 env-steps/s | K = ${K} env-steps/s | K = ${K} / K = 0 | K = 0 server CPU µs/env-step | K = ${K} server CPU µs/env-step |`,

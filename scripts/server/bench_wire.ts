@@ -41,6 +41,7 @@ import {
   bareHttp,
   bareServer,
   type Frame,
+  loadAverage,
   oursHttp,
   oursWs,
   recordEpisodes,
@@ -115,14 +116,6 @@ async function cartpole(): Promise<number> {
   }).output();
   if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
   return JSON.parse(new TextDecoder().decode(out.stdout)).runs[0].steps_per_second;
-}
-
-function loadAverage(): string {
-  try {
-    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
-  } catch {
-    return "n/a";
-  }
 }
 
 if (import.meta.main) {

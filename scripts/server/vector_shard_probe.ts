@@ -22,6 +22,7 @@ import { WorldBatch } from "../../src/learn/world_batch.ts";
 import { FrameWriter } from "../../src/learn/vector_wire.ts";
 import { Rng } from "../../src/rng.ts";
 import { getTask } from "../../tasks/registry.ts";
+import { cpuSeconds, loadAverage } from "./wire_frames.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -71,14 +72,9 @@ async function twoThreads(k: number): Promise<void> {
 }
 
 /** This process's user + system CPU seconds (all threads). */
-function cpu(): number {
-  const stat = Deno.readTextFileSync("/proc/self/stat");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-const load = () => Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+const cpu = () => cpuSeconds(Deno.pid);
 const one: number[] = [], two: number[] = [], cpuTwo: number[] = [];
-console.log(`vector_shard_probe ${new Date().toISOString()}; load average ${load()}`);
+console.log(`vector_shard_probe ${new Date().toISOString()}; load average ${loadAverage()}`);
 console.log(
   "| round | one thread ms/frame | two threads ms/frame | speed-up | two threads: CPU ms/frame |",
 );
@@ -108,5 +104,5 @@ const m1 = median(one), m2 = median(two);
 console.log(
   `median: one thread ${m1.toFixed(3)} ms/frame = ${Math.round((N / m1) * 1000)} env-steps/s; ` +
     `two threads ${m2.toFixed(3)} ms/frame = ${Math.round((N / m2) * 1000)} env-steps/s; ` +
-    `${(m1 / m2).toFixed(2)}x; load average after ${load()}`,
+    `${(m1 / m2).toFixed(2)}x; load average after ${loadAverage()}`,
 );

@@ -41,6 +41,15 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/** The machine's 1-, 5- and 15-minute load averages (`/proc/loadavg`), or `n/a`. */
+export function loadAverage(): string {
+  try {
+    return Deno.readTextFileSync("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "n/a";
+  }
+}
+
 export async function timed(frame: Frame, pid: number, seconds: number): Promise<Window> {
   for (let i = 0; i < 30; i++) await frame();
   const frameMs: number[] = [];
