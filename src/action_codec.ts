@@ -14,7 +14,7 @@
  * const world = new World(DEFAULT_WORLD);
  * world.reset(1);
  * const codes = new Int8Array(DEFAULT_WORLD.maxQueue);
- * const position = new Int32Array(world.aOutcome.length);
+ * const position = new Int32Array(world.alertCapacity);
  * encodeAction({ decisions: [] }, world, codes, position);
  * console.assert(world.queueLength === 0 || codes[0] === 3); // undecided: DELAY
  * ```

@@ -26,6 +26,7 @@ import {
   cpuSeconds,
   type Frame,
   loadAverage,
+  median,
   oursHttp,
   oursWs,
   recordEpisodes,
@@ -102,7 +103,6 @@ try {
   await Deno.remove(fixedFile);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rate = (name: string) => median(rates.get(name)!);
 const load = loadAverage();
 console.log(

@@ -17,7 +17,7 @@
  */
 import { parseArgs } from "node:util";
 import { spawnServer } from "./spawn.ts";
-import { loadAverage, runPythonClient, timed, vectorDeno } from "./wire_frames.ts";
+import { loadAverage, median, runPythonClient, timed, vectorDeno } from "./wire_frames.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -81,7 +81,6 @@ try {
 } finally {
   for (const s of servers) await s.stop();
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const f = (x: number, d = 0) =>
   Number.isFinite(x) ? x.toLocaleString("en-US", { maximumFractionDigits: d }) : "";
 console.log(

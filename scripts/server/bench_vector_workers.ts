@@ -17,6 +17,7 @@ import { parseArgs } from "node:util";
 import { spawnServer } from "./spawn.ts";
 import {
   loadAverage,
+  median,
   timed,
   vectorDeno,
   waitForVectorWorkers,
@@ -57,7 +58,6 @@ try {
 } finally {
   for (const s of servers) await s.stop();
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const rate = (ws: Window[]) => median(ws.map((w) => w.envSteps / w.seconds));
 const cpuUs = (ws: Window[]) => median(ws.map((w) => (w.serverCpu / w.envSteps) * 1e6));
 const f0 = (x: number) => Math.round(x).toLocaleString("en-US");

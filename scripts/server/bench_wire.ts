@@ -42,8 +42,10 @@ import {
   bareServer,
   type Frame,
   loadAverage,
+  median,
   oursHttp,
   oursWs,
+  quantile,
   recordEpisodes,
   recordWsEpisodes,
   refHttp,
@@ -88,12 +90,6 @@ interface Row {
   windows: Window[];
   pythonPercentiles?: { p50: number; p99: number }[];
 }
-
-const quantile = (xs: number[], q: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
-};
-const median = (xs: number[]) => quantile(xs, 0.5);
 
 async function python(url: string, mode: string, pid: number): Promise<[Window, number, number]> {
   const r = await runPythonClient(PY, url, mode, WINDOW, pid);

@@ -22,7 +22,7 @@ import { WorldBatch } from "../../src/learn/world_batch.ts";
 import { FrameWriter } from "../../src/learn/vector_wire.ts";
 import { Rng } from "../../src/rng.ts";
 import { getTask } from "../../tasks/registry.ts";
-import { cpuSeconds, loadAverage } from "./wire_frames.ts";
+import { cpuSeconds, loadAverage, median } from "./wire_frames.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -99,7 +99,6 @@ for (let r = 0; r < ROUNDS; r++) {
 Atomics.store(ctl, 0, -1);
 Atomics.notify(ctl, 0);
 worker.terminate();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const m1 = median(one), m2 = median(two);
 console.log(
   `median: one thread ${m1.toFixed(3)} ms/frame = ${Math.round((N / m1) * 1000)} env-steps/s; ` +

@@ -41,6 +41,17 @@ export function cpuSeconds(pid: number): number {
   }
 }
 
+/** The `q` quantile of `xs` (the element at `floor(q * n)` of the sorted values; NaN if empty). */
+export function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? NaN;
+}
+
+/** The median of `xs` (the upper one of an even count; NaN if empty). */
+export function median(xs: number[]): number {
+  return quantile(xs, 0.5);
+}
+
 /** The machine's 1-, 5- and 15-minute load averages (`/proc/loadavg`), or `n/a`. */
 export function loadAverage(): string {
   try {

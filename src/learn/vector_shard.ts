@@ -33,8 +33,6 @@ import { WorldBatch } from "./world_batch.ts";
 export class VectorShard {
   /** The shard's environments (a `NextStep` batch; `SameStep` is done by step + finish). */
   readonly batch: WorldBatch;
-  /** The session's autoreset mode. */
-  readonly autoreset: AutoresetMode;
   /** Alert slots per environment. */
   readonly slots: number;
   readonly #feed: Float64Array;
@@ -52,7 +50,6 @@ export class VectorShard {
       autoreset: "NextStep",
       seedSource: (i) => feed[i],
     });
-    this.autoreset = autoreset;
     this.slots = this.batch.slots;
     const finals = autoreset === "SameStep" ? new FinalObservations(numEnvs, this.slots) : null;
     this.#finals = finals;

@@ -42,8 +42,7 @@ import type { World } from "../sim/world.ts";
 import { align8, HEADER_BYTES, resetBytes, stepLayout } from "./vector_layout.ts";
 import { FrameBuffer } from "./frame_buffer.ts";
 
-export { HEADER_BYTES, obsBytes, resetBytes, stepLayout } from "./vector_layout.ts";
-export type { StepLayout } from "./vector_layout.ts";
+export { HEADER_BYTES } from "./vector_layout.ts";
 
 /** Magic number opening every binary frame ("ATV1" in ASCII, little-endian). */
 export const VECTOR_MAGIC = 0x31565441;

@@ -94,7 +94,7 @@ export function clientAddress(env: unknown): string {
 /**
  * The session id (body's or the request's), token and connection of a request. The client's
  * address is read from the connection only when a session is created (see
- * {@link requestClient}).
+ * `requestClient`).
  */
 export function sessionRequest(request: Request, env: unknown, bodyId?: string): SessionRequest {
   return { id: requestedSessionId(request, bodyId), token: requestToken(request), env };
@@ -113,7 +113,7 @@ export interface SessionRequest {
 }
 
 /** The client address of a session request: `client`, else the connection's, else `""`. */
-export function requestClient(target: SessionRequest): string {
+function requestClient(target: SessionRequest): string {
   return target.client ?? clientAddress(target.env);
 }
 

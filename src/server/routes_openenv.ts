@@ -33,8 +33,8 @@ import {
   sessionForReset,
   sessionForUse,
   sessionHeaders,
-  type SessionRequest,
   sessionRequest,
+  TOKEN_HEADER,
 } from "./http_session.ts";
 import { handleJsonRpc, RPC, rpcError } from "./mcp.ts";
 import {
@@ -177,9 +177,9 @@ export async function resetResponse(
   const t = await httpReset(store, session, params, { created, authorization });
   const headers: [string, string][] = [
     ["content-type", "application/json"],
-    ["x-session-id", session.id],
+    [SESSION_HEADER, session.id],
   ];
-  if (created && session.token !== null) headers.push(["x-session-token", session.token]);
+  if (created && session.token !== null) headers.push([TOKEN_HEADER, session.token]);
   return new Response(JSON.stringify(openenvResult(t)), { headers });
 }
 
@@ -189,17 +189,6 @@ export const stateHandler: ApiRoute<ServerContext>["handler"] = (c, { store }) =
   sessionHeaders(c, session);
   return c.json(session.state());
 };
-
-/** Reads a reset request: body, session (id, token, client), agent label. */
-export async function resetRequest(
-  request: Request,
-  env: unknown,
-): Promise<{ params: ResetParams; target: SessionRequest }> {
-  const params = parseResetBody(await readJson(request));
-  const target = sessionRequest(request, env, params.session_id);
-  params.agent ??= agentHeader(request);
-  return { params, target };
-}
 
 function agentHeader(request: Request): string | undefined {
   const agent = request.headers.get(AGENT_HEADER);
@@ -245,14 +234,8 @@ export const OPENENV_ROUTES: readonly ApiRoute<ServerContext>[] = [
         ...BODY_ERRORS,
       },
     },
-    handler: async (c, { store }) => {
-      const { params, target } = await resetRequest(c.req.raw, c.env);
-      const { session, created } = sessionForReset(store, target);
-      const authorization = c.req.header("authorization");
-      const t = await httpReset(store, session, params, { created, authorization });
-      sessionHeaders(c, session, created);
-      return c.json(openenvResult(t));
-    },
+    handler: async (c, { store }) =>
+      resetResponse(await readJson(c.req.raw), c.req.raw, c.env, store),
   },
   {
     method: "post",

@@ -155,13 +155,19 @@ export const SHARD_MIN_ENVS = 128;
 
 const STATES = new WeakMap<Session, VectorState>();
 
-function vectorError(code: string, message: string): FrameOutcome {
-  return { reply: JSON.stringify({ type: "error", error: { code, message } }) };
+function vectorError(code: string, message: string, extra?: object): FrameOutcome {
+  return { reply: JSON.stringify({ type: "error", error: { code, message, ...extra } }) };
 }
 
-function failed(store: SessionStore, label: string, code: string, message: string) {
+function failed(
+  store: SessionStore,
+  label: string,
+  code: string,
+  message: string,
+  extra?: object,
+) {
   store.metrics.recordError(label);
-  return vectorError(code, message);
+  return vectorError(code, message, extra);
 }
 
 function zodMessage(error: z.ZodError): string {
@@ -204,21 +210,16 @@ function open(
   }
   const release = store.reserveVectorEnvs(p.num_envs);
   if (!release) {
-    store.metrics.recordError("capacity");
     const [held, max] = [store.vectorEnvs, store.maxVectorEnvs];
-    return {
-      reply: JSON.stringify({
-        type: "error",
-        error: {
-          code: "CAPACITY_REACHED",
-          message: `num_envs: ${p.num_envs} more environments would pass the server's cap of ` +
-            `${max} (ALERT_TRIAGE_MAX_VECTOR_ENVS; ${held} held by open sessions); ask for ` +
-            `fewer or try again later`,
-          vector_envs: held,
-          max_vector_envs: max,
-        },
-      }),
-    };
+    return failed(
+      store,
+      "capacity",
+      "CAPACITY_REACHED",
+      `num_envs: ${p.num_envs} more environments would pass the server's cap of ${max} ` +
+        `(ALERT_TRIAGE_MAX_VECTOR_ENVS; ${held} held by open sessions); ask for fewer or try ` +
+        `again later`,
+      { vector_envs: held, max_vector_envs: max },
+    );
   }
   OPENED.add(session);
   const autoreset: AutoresetMode = p.autoreset_mode ?? "NextStep";
@@ -243,7 +244,6 @@ function open(
   const options = { task, numEnvs: p.num_envs, seed, seedLimit, autoreset };
   const pool = store.vectorPool;
   if (pool && shardable(pool, p.num_envs, task.id, w.maxQueue)) {
-    STATES.delete(session); // frames wait for the open (the socket keeps their order)
     const life = { closed: false, batch: null as ShardedBatch | null };
     // The environments stay counted until the shards are dropped: a session that ends while
     // its shards are still being built gives them back only once they are built and dropped.

@@ -121,10 +121,8 @@ export class Arrivals {
     services.forEach((s, i) =>
       s.types.forEach((t, j) => this.#typeCodes[i * stride + j] = TYPE_INDEX[t])
     );
-    const deps = world.dependents;
-    this.#depStart = new Int32Array(deps.length + 1);
-    deps.forEach((d, i) => this.#depStart[i + 1] = this.#depStart[i] + d.length);
-    this.#deps = Int32Array.from(deps.flat());
+    this.#depStart = world.depStart;
+    this.#deps = world.deps;
   }
 
   /** Forgets the last episode (replay from the start). */

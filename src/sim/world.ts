@@ -175,9 +175,13 @@ export class World {
   readonly #cascadeP: Float64Array;
   /** Whether resolving an incident on each service prevents a possible cascade. */
   readonly #cascadePotential: Uint8Array;
-  /** Dependents of each service, flattened: those of `s` are `#deps[#depStart[s]..#depStart[s+1]]`. */
-  readonly #depStart: Int32Array;
-  readonly #deps: Int32Array;
+  /**
+   * {@link World.dependents} flattened: the dependents of service `s` are
+   * `deps[depStart[s]..depStart[s+1]]` (read-only use; the arrival process reads them too).
+   */
+  readonly depStart: Int32Array;
+  /** See {@link World.depStart}. */
+  readonly deps: Int32Array;
 
   /** Builds a world for a configuration; call {@link World.reset} before stepping. */
   constructor(config: WorldConfig) {
@@ -218,9 +222,9 @@ export class World {
       services,
       (s, i) => config.cascadeScale > 0 && s.cascade > 0 && this.dependents[i].length > 0 ? 1 : 0,
     );
-    this.#depStart = new Int32Array(services.length + 1);
-    this.dependents.forEach((d, i) => this.#depStart[i + 1] = this.#depStart[i] + d.length);
-    this.#deps = Int32Array.from(this.dependents.flat());
+    this.depStart = new Int32Array(services.length + 1);
+    this.dependents.forEach((d, i) => this.depStart[i + 1] = this.depStart[i] + d.length);
+    this.deps = Int32Array.from(this.dependents.flat());
     this.#arrivals = new Arrivals(this);
   }
 
@@ -433,8 +437,8 @@ export class World {
     const p = this.#cascadeP[s];
     if (p <= 0) return;
     const rng = this.#rng;
-    for (let j = this.#depStart[s], end = this.#depStart[s + 1]; j < end; j++) {
-      const d = this.#deps[j];
+    for (let j = this.depStart[s], end = this.depStart[s + 1]; j < end; j++) {
+      const d = this.deps[j];
       if (rng.float() < p && this.serviceIncident[d] < 0) this.#arrivals.startIncident(d, inc, rng);
     }
   }
