@@ -15,8 +15,8 @@
  * import { hard } from "../../tasks/hard.ts";
  * const whole = new WorldBatch({ task: hard, numEnvs: 3, seed: 0 });
  * whole.reset();
- * const left = new WorldBatch({ task: hard, numEnvs: 1, seedSource: (i) => whole.seeds[i] });
- * const right = new WorldBatch({ task: hard, numEnvs: 2, seedSource: (i) => whole.seeds[1 + i] });
+ * const left = new WorldBatch({ task: hard, numEnvs: 1, nextSeed: (i) => whole.seeds[i] });
+ * const right = new WorldBatch({ task: hard, numEnvs: 2, nextSeed: (i) => whole.seeds[1 + i] });
  * left.reset();
  * right.reset();
  * const merged = new FrameMerger().merge(

@@ -48,7 +48,7 @@ export class VectorShard {
       task,
       numEnvs,
       autoreset: "NextStep",
-      seedSource: (i) => feed[i],
+      nextSeed: (i) => feed[i],
     });
     this.slots = this.batch.slots;
     const finals = autoreset === "SameStep" ? new FinalObservations(numEnvs, this.slots) : null;

@@ -52,7 +52,7 @@ export interface WorldBatchOptions {
    * batch's own stream of `seed` and `seedLimit`). A shard of a larger batch takes the seeds
    * its coordinator drew from the one stream of the whole batch (see `vector_shard.ts`).
    */
-  seedSource?: (env: number) => number;
+  nextSeed?: (env: number) => number;
 }
 
 /** N worlds of one task on decision codes (see the module doc). */
@@ -72,7 +72,7 @@ export class WorldBatch extends BatchArrays {
   readonly #actions: Int8Array;
   readonly #seedLimit: number;
   readonly #score: (world: World) => number;
-  readonly #seedSource: ((env: number) => number) | undefined;
+  readonly #nextSeed: ((env: number) => number) | undefined;
   #seeder: Rng;
 
   /** Builds the worlds. */
@@ -94,7 +94,7 @@ export class WorldBatch extends BatchArrays {
     this.#seedLimit = options.seedLimit ?? 1_000_000;
     this.#score = episodeScorer(options.task);
     this.#seeder = new Rng(options.seed ?? 0);
-    this.#seedSource = options.seedSource;
+    this.#nextSeed = options.nextSeed;
   }
 
   /** Resets every environment; `seed` restarts the stream of episode seeds first. */
@@ -160,7 +160,7 @@ export class WorldBatch extends BatchArrays {
   }
 
   #resetOne(i: number): void {
-    const seed = this.#seedSource ? this.#seedSource(i) : this.#seeder.int(this.#seedLimit);
+    const seed = this.#nextSeed ? this.#nextSeed(i) : this.#seeder.int(this.#seedLimit);
     this.seeds[i] = seed;
     this.worlds[i].reset(seed);
     this.#running[i] = 0;
